@@ -26,7 +26,8 @@ ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer
 ASAN_OBJ   := $(SRC:%.c=build-asan/%.o)
 ASAN_TESTS := $(TEST_SRC:tests/%.c=build-asan/tests/%)
 
-export ALSA_CONFIG_PATH := $(CURDIR)/tests/asound.conf
+# The tests play into a capturing ALSA device instead of a sound card.
+TEST_ENV := ALSA_CONFIG_PATH=$(CURDIR)/tests/asound.conf
 
 .PHONY: all check check-asan demo bench deps clean tests
 .DEFAULT_GOAL := all
@@ -63,12 +64,12 @@ deps:
 
 check: deps
 	@$(MAKE) --no-print-directory tests
-	@tests/run ./tracker build/tests
+	@$(TEST_ENV) tests/run ./tracker build/tests
 
 check-asan: deps
 	@$(MAKE) --no-print-directory tracker-asan $(ASAN_TESTS)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-		tests/run ./tracker-asan build-asan/tests
+		$(TEST_ENV) tests/run ./tracker-asan build-asan/tests
 
 tracker-asan: $(ASAN_OBJ) build-asan/src/main.o
 	$(CC) $(CFLAGS) $(ASAN_FLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)

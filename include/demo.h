@@ -14,6 +14,9 @@ struct demo_options {
 	int64_t anchor_unix;	/* calls fall in the 12 months before this instant */
 	const char *assets;	/* folder holding the phrase material (assets/demo) */
 	const char *labels;	/* write the ground truth here ("ID\tCONCEPT" a line), or NULL */
+	const char *audio_dir;	/* when set, each call's recording is audio_dir/CALL_ID.ogg,
+				 * stored as not made yet (audio_ok -1): the audio part
+				 * synthesises it on first use */
 	void (*progress)(void *ctx, size_t done, size_t total);	/* may be NULL */
 	void *progress_ctx;
 };

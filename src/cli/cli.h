@@ -1,0 +1,47 @@
+/* Internal to cli: the command table and what every command gets. */
+#ifndef CLI_INTERNAL_H
+#define CLI_INTERNAL_H
+
+#include <stddef.h>
+
+#include "config.h"
+#include "store.h"
+
+/* Exit codes of DESIGN.md. */
+enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
+
+struct cli {
+	struct config cfg;	/* tracker.conf, with --config applied */
+	const char *db;		/* workspace path (--db, else the config's) */
+	store *st;		/* opened by cli_store(); NULL until then */
+	const struct cli_command *cmd;	/* the command being run */
+};
+
+struct cli_command {
+	const char *name;
+	/* Runs with argv[0] the command name and every global option removed; returns an
+	 * exit code. */
+	int (*run)(struct cli *c, int argc, char **argv);
+	const char *usage;	/* the usage block printed by --help and on usage errors */
+	const char *summary;	/* one line for `tracker --help` */
+};
+
+/* Opens the workspace (creating it) and returns it, or prints the error and returns NULL. */
+store *cli_store(struct cli *c);
+
+/* Prints "tracker CMD: message" and the usage block to stderr; returns CLI_USAGE. */
+int cli_usage_error(struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prints "tracker: message" to stderr; returns CLI_FAIL. */
+int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Reads the tracker argument (id or unique name); prints why and returns -1 if none. */
+int cli_tracker_ref(struct cli *c, const char *ref, long long *id);
+
+/* Commands, one a file (cmd_*.c). */
+extern const struct cli_command cli_cmd_demo, cli_cmd_import, cli_cmd_calls, cli_cmd_show,
+	cli_cmd_list, cli_cmd_create, cli_cmd_examples, cli_cmd_round, cli_cmd_tag,
+	cli_cmd_train, cli_cmd_overview, cli_cmd_score, cli_cmd_activate, cli_cmd_publish,
+	cli_cmd_results, cli_cmd_export, cli_cmd_import_tracker, cli_cmd_snippet,
+	cli_cmd_edit, cli_cmd_delete, cli_cmd_rates;
+
+#endif
