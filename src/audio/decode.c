@@ -1,0 +1,303 @@
+/* Reading recordings: probing, cutting snippets, writing them as files. */
+#include "audio.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sndfile.h>
+
+#include "internal.h"
+#include "xmalloc.h"
+
+/* Frames written per sf_writef call: one huge Vorbis write crashes libsndfile 1.2. */
+#define WRITE_CHUNK 4096
+
+int64_t audio_frame_of(int64_t ms, int rate)
+{
+	if (ms <= 0 || rate <= 0)
+		return 0;
+	return ms * rate / 1000;
+}
+
+int64_t audio_ms_of(int64_t frame, int rate)
+{
+	if (frame <= 0 || rate <= 0)
+		return 0;
+	return frame * 1000 / rate;
+}
+
+int16_t audio_f2s(float x)
+{
+	float v = x * 32768.0f;
+
+	if (v >= 32767.0f)
+		return 32767;
+	if (v <= -32768.0f)
+		return -32768;
+	return (int16_t)lrintf(v);
+}
+
+sf_count_t audio_read_mono(SNDFILE *f, int channels, int channel, int16_t *out,
+			   sf_count_t n, int16_t *scratch)
+{
+	sf_count_t got, i;
+	int c;
+
+	if (channels == 1)
+		return sf_readf_short(f, out, n);
+	got = sf_readf_short(f, scratch, n);
+	if (got <= 0)
+		return got;
+	for (i = 0; i < got; i++) {
+		const int16_t *fr = scratch + i * channels;
+		int32_t sum = 0;
+
+		if (channel >= 0) {
+			out[i] = fr[channel];
+			continue;
+		}
+		for (c = 0; c < channels; c++)
+			sum += fr[c];
+		/* the mean, rounded down (toward minus infinity) */
+		out[i] = (int16_t)(sum >= 0 ? sum / channels : -((-sum + channels - 1) / channels));
+	}
+	return got;
+}
+
+int audio_probe(const char *path, int64_t *duration_ms, char *err, size_t errlen)
+{
+	SF_INFO info;
+	SNDFILE *f;
+
+	if (!path || !*path)
+		return errf(err, errlen, "no recording path");
+	memset(&info, 0, sizeof(info));
+	f = sf_open(path, SFM_READ, &info);
+	if (!f) {
+		if (access(path, R_OK) != 0)
+			return errf(err, errlen, "%s: %s", path, strerror(errno));
+		return errf(err, errlen, "%s: %s", path, sf_strerror(NULL));
+	}
+	sf_close(f);
+	if (info.samplerate <= 0 || info.channels <= 0)
+		return errf(err, errlen, "%s: no audio in it", path);
+	if (info.frames <= 0 || info.frames == SF_COUNT_MAX)
+		return errf(err, errlen, "%s: cannot tell its length", path);
+	if (duration_ms)
+		*duration_ms = audio_ms_of(info.frames, info.samplerate);
+	return 0;
+}
+
+int audio_snippet_read(const char *path, const struct audio_region *r,
+		       struct audio_snippet **out, char *err, size_t errlen)
+{
+	struct audio_snippet *s = NULL;
+	int16_t *scratch = NULL;
+	SF_INFO info;
+	SNDFILE *f = NULL;
+	int64_t first, last, start, end;
+	sf_count_t got;
+
+	*out = NULL;
+	if (!path || !*path)
+		return errf(err, errlen, "no recording path");
+	if (r->end_ms < r->start_ms)
+		return errf(err, errlen, "%s: span ends (%lld ms) before it starts (%lld ms)", path,
+			    (long long)r->end_ms, (long long)r->start_ms);
+	memset(&info, 0, sizeof(info));
+	f = sf_open(path, SFM_READ, &info);
+	if (!f) {
+		if (access(path, R_OK) != 0)
+			return errf(err, errlen, "%s: %s", path, strerror(errno));
+		return errf(err, errlen, "%s: %s", path, sf_strerror(NULL));
+	}
+	if (r->channel >= info.channels) {
+		errf(err, errlen, "%s: has %d channel%s, no channel %d", path, info.channels,
+		     info.channels == 1 ? "" : "s", r->channel + 1);
+		goto fail;
+	}
+	start = r->start_ms - (r->lead_in_ms > 0 ? r->lead_in_ms : 0);
+	end = r->end_ms + (r->lead_out_ms > 0 ? r->lead_out_ms : 0);
+	first = audio_frame_of(start, info.samplerate);
+	last = audio_frame_of(end, info.samplerate);
+	if (last > info.frames)
+		last = info.frames;
+	if (first >= info.frames || first >= last) {
+		errf(err, errlen, "%s: %lld..%lld ms is past the end of the recording (%lld ms)",
+		     path, (long long)r->start_ms, (long long)r->end_ms,
+		     (long long)audio_ms_of(info.frames, info.samplerate));
+		goto fail;
+	}
+	if (sf_seek(f, first, SEEK_SET) != first) {
+		errf(err, errlen, "%s: cannot seek to %lld ms: %s", path,
+		     (long long)audio_ms_of(first, info.samplerate), sf_strerror(f));
+		goto fail;
+	}
+	s = xcalloc(1, sizeof(*s));
+	s->frames = (size_t)(last - first);
+	s->samples = xmalloc(s->frames * sizeof(int16_t));
+	if (info.channels > 1)
+		scratch = xmalloc(s->frames * (size_t)info.channels * sizeof(int16_t));
+	got = audio_read_mono(f, info.channels, r->channel, s->samples, (sf_count_t)s->frames,
+			      scratch);
+	if (got != (sf_count_t)s->frames) {
+		errf(err, errlen, "%s: read %lld of %zu frames at %lld ms: %s", path,
+		     (long long)(got < 0 ? 0 : got), s->frames,
+		     (long long)audio_ms_of(first, info.samplerate), sf_strerror(f));
+		goto fail;
+	}
+	s->rate = info.samplerate;
+	s->source_channels = info.channels;
+	s->first_frame = first;
+	s->start_ms = audio_ms_of(first, info.samplerate);
+	s->end_ms = audio_ms_of(last, info.samplerate);
+	s->mark_start_ms = r->start_ms;
+	s->mark_end_ms = r->end_ms;
+	free(scratch);
+	sf_close(f);
+	*out = s;
+	return 0;
+fail:
+	free(scratch);
+	audio_snippet_free(s);
+	sf_close(f);
+	return -1;
+}
+
+void audio_snippet_free(struct audio_snippet *s)
+{
+	if (!s)
+		return;
+	free(s->samples);
+	free(s);
+}
+
+int audio_mkdirs_for(const char *path, char *err, size_t errlen)
+{
+	char *dir = xstrdup(path);
+	char *p;
+
+	p = strrchr(dir, '/');
+	if (!p || p == dir) {
+		free(dir);
+		return 0;
+	}
+	*p = '\0';
+	for (p = dir + 1; ; p++) {
+		if (*p == '/' || *p == '\0') {
+			char c = *p;
+
+			*p = '\0';
+			if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+				errf(err, errlen, "%s: %s", dir, strerror(errno));
+				free(dir);
+				return -1;
+			}
+			*p = c;
+			if (c == '\0')
+				break;
+		}
+	}
+	free(dir);
+	return 0;
+}
+
+int audio_write_file(const char *path, int format, int rate, const int16_t *samples,
+		     size_t frames, double vbr_quality, const atomic_int *cancel,
+		     char *err, size_t errlen)
+{
+	static atomic_uint counter;
+	SF_INFO info;
+	SNDFILE *f;
+	char *tmp;
+	size_t done = 0;
+
+	if (audio_mkdirs_for(path, err, errlen) != 0)
+		return -1;
+	tmp = xasprintf("%s.tmp-%ld-%u", path, (long)getpid(),
+			atomic_fetch_add(&counter, 1));
+	memset(&info, 0, sizeof(info));
+	info.samplerate = rate;
+	info.channels = 1;
+	info.format = format;
+	f = sf_open(tmp, SFM_WRITE, &info);
+	if (!f) {
+		errf(err, errlen, "%s: %s", tmp, sf_strerror(NULL));
+		free(tmp);
+		return -1;
+	}
+	if (vbr_quality >= 0)
+		sf_command(f, SFC_SET_VBR_ENCODING_QUALITY, &vbr_quality, sizeof(vbr_quality));
+	while (done < frames) {
+		size_t n = frames - done < WRITE_CHUNK ? frames - done : WRITE_CHUNK;
+
+		if (cancel && atomic_load(cancel)) {
+			sf_close(f);
+			unlink(tmp);
+			free(tmp);
+			errf(err, errlen, "%s: cancelled", path);
+			return AUDIO_CANCELLED;
+		}
+		if (sf_writef_short(f, samples + done, (sf_count_t)n) != (sf_count_t)n) {
+			errf(err, errlen, "%s: %s", tmp, sf_strerror(f));
+			goto fail;
+		}
+		done += n;
+	}
+	if (sf_close(f) != 0) {
+		f = NULL;
+		errf(err, errlen, "%s: cannot finish writing", tmp);
+		goto fail;
+	}
+	f = NULL;
+	if (rename(tmp, path) != 0) {
+		errf(err, errlen, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	free(tmp);
+	return 0;
+fail:
+	if (f)
+		sf_close(f);
+	unlink(tmp);
+	free(tmp);
+	return -1;
+}
+
+int audio_snippet_write_wav(const struct audio_snippet *s, const char *path,
+			    char *err, size_t errlen)
+{
+	if (!path || !*path)
+		return errf(err, errlen, "no output path");
+	return audio_write_file(path, SF_FORMAT_WAV | SF_FORMAT_PCM_16, s->rate, s->samples,
+				s->frames, -1, NULL, err, errlen);
+}
+
+int audio_export_wav(const char *recording, const struct audio_region *r,
+		     const char *out_path, char *err, size_t errlen)
+{
+	struct audio_snippet *s;
+	int rc;
+
+	if (audio_snippet_read(recording, r, &s, err, errlen) != 0)
+		return -1;
+	rc = audio_snippet_write_wav(s, out_path, err, errlen);
+	audio_snippet_free(s);
+	return rc;
+}
+
+char *audio_fallback_path(int64_t sentence, char *buf, size_t len)
+{
+	const char *dir = getenv("TMPDIR");
+
+	if (!dir || !*dir)
+		dir = "/tmp";
+	snprintf(buf, len, "%s/tracker-snippet-%lld.wav", dir, (long long)sentence);
+	return buf;
+}

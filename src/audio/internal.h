@@ -1,0 +1,35 @@
+/* Internal to audio: helpers shared by the decoder, the player and the demo renderer. */
+#ifndef AUDIO_INTERNAL_H
+#define AUDIO_INTERNAL_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sndfile.h>
+
+/* frame(ms) = ms * rate / 1000, rounded down; negative times give 0. */
+int64_t audio_frame_of(int64_t ms, int rate);
+/* The time of a frame, rounded down. */
+int64_t audio_ms_of(int64_t frame, int rate);
+
+/* Reads up to n frames from f (channels channels) as mono 16-bit: the channels' mean
+ * rounded down, or channel `channel` alone. scratch holds at least n * channels samples
+ * (NULL when channels is 1). Returns the frames read. */
+sf_count_t audio_read_mono(SNDFILE *f, int channels, int channel, int16_t *out,
+			   sf_count_t n, int16_t *scratch);
+
+/* Float [-1, 1) to 16-bit, rounded, clipped. */
+int16_t audio_f2s(float x);
+
+/* Writes 16-bit mono samples to a new file of the given libsndfile format under a
+ * temporary name in path's folder (created when missing) and renames it to path. Writes
+ * in chunks (one large Vorbis write crashes libsndfile). cancel may be NULL. */
+int audio_write_file(const char *path, int format, int rate, const int16_t *samples,
+		     size_t frames, double vbr_quality, const atomic_int *cancel,
+		     char *err, size_t errlen);
+
+/* Creates path's parent folders. */
+int audio_mkdirs_for(const char *path, char *err, size_t errlen);
+
+#endif
