@@ -53,6 +53,9 @@ void ingest_report_free(struct ingest_report *r);
 int ingest_files(store *st, const char *const *paths, size_t n, struct ingest_report *rep,
 		 char *err, size_t errlen);
 
+/* 1 when s[0, n) is well-formed UTF-8 (no overlongs, surrogates or bytes past U+10FFFF). */
+int ingest_utf8_valid(const char *s, size_t n);
+
 /* Parses an ISO 8601 date-time ("2026-03-02T15:00:00Z", offsets and a bare date
  * accepted) into unix seconds; returns -1 when it is not one. */
 int ingest_parse_time(const char *s, int64_t *unix_out);

@@ -94,10 +94,11 @@ struct store_call_in {
 };
 
 /* Inserts a call, replacing one with the same ext_id (its sentences, tags on them and
- * detections go with it). Sentence ids of the call are consecutive from *first_id.
- * *replaced is set to 1 when a call was replaced. Needs an open transaction. */
-int store_call_put(store *st, const struct store_call_in *c, int64_t *first_id,
-		   int *replaced, char *err, size_t errlen);
+ * detections go with it). *call_id gets the call's row id; its sentence ids are
+ * consecutive from *first_id (either pointer may be NULL). *replaced is set to 1 when a
+ * call was replaced. Needs an open transaction. */
+int store_call_put(store *st, const struct store_call_in *c, int64_t *call_id,
+		   int64_t *first_id, int *replaced, char *err, size_t errlen);
 
 /* A call as listed. */
 struct store_call {
@@ -344,6 +345,8 @@ struct store_model {
 	int n_tags;		/* tags it was trained on */
 	int provisional;	/* built before round 4 */
 	int state;		/* enum store_model_state */
+	double precision;	/* estimated precision and recall, NAN when unknown */
+	double recall;
 	void *blob;		/* the trainer's serialised model (owned) */
 	size_t blob_len;
 	char *report;		/* the trainer's estimates as JSON text (owned) */

@@ -1,0 +1,1009 @@
+/* Importing calls: JSON (one call or an array), JSON Lines and WebVTT. */
+#include "ingest.h"
+
+#include <cjson/cJSON.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "audio.h"
+#include "xmalloc.h"
+
+/* ------------------------------------------------------------------ helpers */
+
+int ingest_utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	while (p < end) {
+		if (*p < 0x80) {
+			p++;
+			continue;
+		}
+		int len = (*p & 0xe0) == 0xc0 ? 2 : (*p & 0xf0) == 0xe0 ? 3 : (*p & 0xf8) == 0xf0 ? 4 : 0;
+		if (!len || end - p < len || (*p == 0xc0 || *p == 0xc1) || *p > 0xf4)
+			return 0;
+		for (int i = 1; i < len; i++)
+			if ((p[i] & 0xc0) != 0x80)
+				return 0;
+		if (len == 3 && *p == 0xe0 && p[1] < 0xa0)
+			return 0;	/* overlong */
+		if (len == 3 && *p == 0xed && p[1] >= 0xa0)
+			return 0;	/* surrogates */
+		if (len == 4 && ((*p == 0xf0 && p[1] < 0x90) || (*p == 0xf4 && p[1] >= 0x90)))
+			return 0;
+		p += len;
+	}
+	return 1;
+}
+
+int ingest_parse_time(const char *s, int64_t *unix_out)
+{
+	int y, mo, d, h = 0, mi = 0, sec = 0, used = 0;
+	struct tm tm = {0};
+	if (!s || sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &used) != 3 || used != 10)
+		return -1;
+	const char *p = s + used;
+	if (*p == 'T' || *p == ' ') {
+		int n2 = 0;
+		if (sscanf(p + 1, "%2d:%2d%n", &h, &mi, &n2) != 2 || n2 != 5)
+			return -1;
+		p += 1 + n2;
+		if (*p == ':') {
+			if (!isdigit((unsigned char)p[1]) || !isdigit((unsigned char)p[2]))
+				return -1;
+			sec = (p[1] - '0') * 10 + (p[2] - '0');
+			p += 3;
+			if (*p == '.')
+				for (p++; isdigit((unsigned char)*p); p++)
+					;
+		}
+	}
+	long offset = 0;
+	if (*p == 'Z') {
+		p++;
+	} else if (*p == '+' || *p == '-') {
+		int oh, om = 0, n3 = 0;
+		if (sscanf(p + 1, "%2d%n", &oh, &n3) != 1 || n3 != 2)
+			return -1;
+		const char *q = p + 3;
+		if (*q == ':')
+			q++;
+		if (isdigit((unsigned char)q[0]) && isdigit((unsigned char)q[1])) {
+			om = (q[0] - '0') * 10 + (q[1] - '0');
+			q += 2;
+		}
+		offset = (oh * 3600L + om * 60L) * (*p == '-' ? -1 : 1);
+		p = q;
+	}
+	if (*p)
+		return -1;
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+		return -1;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	*unix_out = (int64_t)timegm(&tm) - offset;
+	return 0;
+}
+
+static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		errf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	struct sbuf b = {0};
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		sbuf_addn(&b, chunk, n);
+	int bad = ferror(f);
+	fclose(f);
+	if (bad) {
+		sbuf_free(&b);
+		errf(err, errlen, "%s: read error", path);
+		return NULL;
+	}
+	*len = b.len;
+	return sbuf_take(&b);
+}
+
+static void note(struct ingest_report *r, char *text)
+{
+	r->notes = xrealloc(r->notes, (r->n_notes + 1) * sizeof(*r->notes));
+	r->notes[r->n_notes++] = text;
+}
+
+void ingest_report_free(struct ingest_report *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->n_notes; i++)
+		free(r->notes[i]);
+	free(r->notes);
+	free(r->call_ids);
+	memset(r, 0, sizeof(*r));
+}
+
+/* ------------------------------------------------------------------ building a call */
+
+/* A call being read, with the strings it owns. */
+struct build {
+	struct store_call_in c;
+	struct ingest_utt *utts;
+	size_t n_utts, cap_utts;
+	size_t cap_parties, cap_meta;
+	char **owned;		/* strings to free with the build */
+	size_t n_owned, cap_owned;
+};
+
+static char *own(struct build *b, char *s)
+{
+	xgrow(&b->owned, &b->cap_owned, b->n_owned + 1, sizeof(char *));
+	b->owned[b->n_owned++] = s;
+	return s;
+}
+
+static void build_free(struct build *b)
+{
+	for (size_t i = 0; i < b->n_owned; i++)
+		free(b->owned[i]);
+	free(b->owned);
+	free(b->utts);
+	free(b->c.parties);
+	free(b->c.meta);
+	ingest_sentences_free(b->c.sentences, b->c.n_sentences);
+	memset(b, 0, sizeof(*b));
+}
+
+static int add_party(struct build *b, const char *ext_id, const char *name, int side)
+{
+	xgrow(&b->c.parties, &b->cap_parties, b->c.n_parties + 1, sizeof(*b->c.parties));
+	struct store_party_in *p = &b->c.parties[b->c.n_parties];
+	p->ext_id = own(b, xstrdup(ext_id));
+	p->name = own(b, xstrdup(name));
+	p->side = side;
+	return (int)b->c.n_parties++;
+}
+
+static void add_meta(struct build *b, const char *key, const char *value)
+{
+	for (size_t i = 0; i < b->c.n_meta; i++)
+		if (!strcmp(b->c.meta[i].key, key)) {
+			b->c.meta[i].value = own(b, xstrdup(value));
+			return;
+		}
+	xgrow(&b->c.meta, &b->cap_meta, b->c.n_meta + 1, sizeof(*b->c.meta));
+	b->c.meta[b->c.n_meta].key = own(b, xstrdup(key));
+	b->c.meta[b->c.n_meta].value = own(b, xstrdup(value));
+	b->c.n_meta++;
+}
+
+static void add_utt(struct build *b, int party, int start, int end, const char *text)
+{
+	xgrow(&b->utts, &b->cap_utts, b->n_utts + 1, sizeof(*b->utts));
+	b->utts[b->n_utts].party = party;
+	b->utts[b->n_utts].start_ms = start;
+	b->utts[b->n_utts].end_ms = end;
+	b->utts[b->n_utts].text = text;
+	b->n_utts++;
+}
+
+static int parse_side(const char *s)
+{
+	if (!strcmp(s, "company") || !strcmp(s, "internal"))
+		return STORE_COMPANY;
+	if (!strcmp(s, "customer") || !strcmp(s, "external"))
+		return STORE_CUSTOMER;
+	return -1;
+}
+
+/* Resolves a recording path against the folder of the file that names it. */
+static char *audio_path(const char *file, const char *audio)
+{
+	if (audio[0] == '/')
+		return xstrdup(audio);
+	const char *slash = strrchr(file, '/');
+	if (!slash)
+		return xstrdup(audio);
+	return xasprintf("%.*s/%s", (int)(slash - file), file, audio);
+}
+
+/* Checks the recording once: a problem is a note and the call is kept without it. */
+static void check_audio(struct build *b, const char *where, struct ingest_report *rep)
+{
+	char aerr[512];
+	int64_t ms = 0;
+	if (!b->c.audio)
+		return;
+	if (audio_probe(b->c.audio, &ms, aerr, sizeof(aerr)) < 0) {
+		note(rep, xasprintf("%s: call %s: warning: recording not usable (%s); imported "
+				    "without it", where, b->c.ext_id, aerr));
+		b->c.audio_ok = 0;
+		return;
+	}
+	int64_t last = 0;
+	for (size_t i = 0; i < b->n_utts; i++)
+		if (b->utts[i].end_ms > last)
+			last = b->utts[i].end_ms;
+	if (ms + 1500 < last) {
+		note(rep, xasprintf("%s: call %s: warning: recording is %.1f s long but the "
+				    "transcript runs to %.1f s; imported without it", where,
+				    b->c.ext_id, ms / 1000.0, last / 1000.0));
+		b->c.audio_ok = 0;
+		return;
+	}
+	b->c.audio_ok = 1;
+	b->c.audio_ms = ms;
+}
+
+/* Splits, times and writes the call. */
+static int write_call(store *st, struct build *b, const char *where, struct ingest_report *rep,
+		      char *err, size_t errlen)
+{
+	int64_t first, call_id, last_end = 0;
+	int replaced;
+	ingest_sentences_from_utts(b->utts, b->n_utts, &b->c.sentences, &b->c.n_sentences);
+	if (b->c.n_sentences == 0)
+		return errf(err, errlen, "%s: call %s: the transcript has no words", where, b->c.ext_id);
+	for (size_t i = 0; i < b->n_utts; i++)
+		if (b->utts[i].end_ms > last_end)
+			last_end = b->utts[i].end_ms;
+	if (b->c.duration_ms < last_end)
+		b->c.duration_ms = last_end;
+	if (b->c.audio_ok == 1 && b->c.audio_ms > b->c.duration_ms)
+		b->c.duration_ms = b->c.audio_ms;
+	if (store_call_put(st, &b->c, &call_id, &first, &replaced, err, errlen) < 0)
+		return -1;
+	rep->calls++;
+	rep->sentences += b->c.n_sentences;
+	if (replaced) {
+		rep->replaced++;
+		note(rep, xasprintf("%s: call %s: replaced the call with the same id", where, b->c.ext_id));
+	}
+	rep->call_ids = xrealloc(rep->call_ids, (rep->n_call_ids + 1) * sizeof(*rep->call_ids));
+	rep->call_ids[rep->n_call_ids++] = call_id;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ JSON calls */
+
+#define FAIL(...) do { errf(err, errlen, __VA_ARGS__); return -1; } while (0)
+
+static const char *str_field(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static int checked_str(const cJSON *o, const char *key, const char *where, const char *id,
+		       const char **out, int required, char *err, size_t errlen)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	*out = NULL;
+	if (!v || cJSON_IsNull(v)) {
+		if (required)
+			FAIL("%s: call %s: missing \"%s\"", where, id, key);
+		return 0;
+	}
+	if (!cJSON_IsString(v))
+		FAIL("%s: call %s: \"%s\" must be a string", where, id, key);
+	if (!ingest_utf8_valid(v->valuestring, strlen(v->valuestring)))
+		FAIL("%s: call %s: invalid UTF-8 in \"%s\"", where, id, key);
+	*out = v->valuestring;
+	return 0;
+}
+
+static int ms_field(const cJSON *o, const char *key, const char *where, const char *id, size_t k,
+		    int *out, char *err, size_t errlen)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	if (!cJSON_IsNumber(v))
+		FAIL("%s: call %s: transcript[%zu]: \"%s\" must be a number of milliseconds",
+		     where, id, k, key);
+	if (v->valuedouble < 0)
+		FAIL("%s: call %s: transcript[%zu]: negative time %s = %.0f", where, id, k, key,
+		     v->valuedouble);
+	if (v->valuedouble > 2e9)
+		FAIL("%s: call %s: transcript[%zu]: time %s = %.0f is out of range", where, id, k,
+		     key, v->valuedouble);
+	*out = (int)v->valuedouble;
+	return 0;
+}
+
+/* Reads one call object into b. where is "FILE:LINE". */
+static int parse_call(const cJSON *o, const char *file, const char *where, struct build *b,
+		      struct ingest_report *rep, char *err, size_t errlen)
+{
+	const char *s;
+	char idbuf[64];
+	if (!cJSON_IsObject(o))
+		FAIL("%s: a call must be a JSON object", where);
+	const cJSON *idv = cJSON_GetObjectItemCaseSensitive(o, "id");
+	if (cJSON_IsNumber(idv)) {
+		snprintf(idbuf, sizeof(idbuf), "%.0f", idv->valuedouble);
+		b->c.ext_id = own(b, xstrdup(idbuf));
+	} else if (cJSON_IsString(idv) && *idv->valuestring) {
+		if (!ingest_utf8_valid(idv->valuestring, strlen(idv->valuestring)))
+			FAIL("%s: call ?: invalid UTF-8 in \"id\"", where);
+		b->c.ext_id = own(b, xstrdup(idv->valuestring));
+	} else {
+		FAIL("%s: call ?: missing \"id\"", where);
+	}
+	const char *id = b->c.ext_id;
+
+	if (checked_str(o, "title", where, id, &s, 0, err, errlen) < 0)
+		return -1;
+	b->c.title = own(b, xstrdup(s ? s : ""));
+	if (checked_str(o, "started", where, id, &s, 1, err, errlen) < 0)
+		return -1;
+	if (ingest_parse_time(s, &b->c.started_unix) < 0)
+		FAIL("%s: call %s: \"started\" is not an ISO 8601 date-time: \"%s\"", where, id, s);
+	b->c.started = own(b, xstrdup(s));
+	if (checked_str(o, "scope", where, id, &s, 0, err, errlen) < 0)
+		return -1;
+	if (!s || !strcmp(s, "external"))
+		b->c.scope = STORE_SCOPE_EXTERNAL;
+	else if (!strcmp(s, "internal"))
+		b->c.scope = STORE_SCOPE_INTERNAL;
+	else
+		FAIL("%s: call %s: \"scope\" must be external or internal, not \"%s\"", where, id, s);
+	if (checked_str(o, "language", where, id, &s, 0, err, errlen) < 0)
+		return -1;
+	b->c.language = own(b, xstrdup(s ? s : "en"));
+	if (checked_str(o, "audio", where, id, &s, 0, err, errlen) < 0)
+		return -1;
+	b->c.audio = s && *s ? own(b, audio_path(file, s)) : NULL;
+	b->c.audio_ok = 0;
+
+	const cJSON *meta = cJSON_GetObjectItemCaseSensitive(o, "meta");
+	if (meta && !cJSON_IsNull(meta)) {
+		if (!cJSON_IsObject(meta))
+			FAIL("%s: call %s: \"meta\" must be an object of strings", where, id);
+		const cJSON *m;
+		cJSON_ArrayForEach(m, meta) {
+			char num[64];
+			const char *v = NULL;
+			if (cJSON_IsString(m))
+				v = m->valuestring;
+			else if (cJSON_IsNumber(m))
+				snprintf(num, sizeof(num), "%g", m->valuedouble), v = num;
+			else if (cJSON_IsBool(m))
+				v = cJSON_IsTrue(m) ? "true" : "false";
+			else
+				FAIL("%s: call %s: meta \"%s\" must be a string", where, id, m->string);
+			if (!ingest_utf8_valid(m->string, strlen(m->string)) ||
+			    !ingest_utf8_valid(v, strlen(v)))
+				FAIL("%s: call %s: invalid UTF-8 in meta \"%s\"", where, id, m->string);
+			if (strpbrk(m->string, "\t\n=") || !*m->string)
+				FAIL("%s: call %s: meta key \"%s\" must be a word without '=', tabs or "
+				     "line breaks", where, id, m->string);
+			if (strpbrk(v, "\t\n"))
+				FAIL("%s: call %s: meta \"%s\" holds a tab or line break", where, id, m->string);
+			add_meta(b, m->string, v);
+		}
+	}
+
+	const cJSON *parties = cJSON_GetObjectItemCaseSensitive(o, "parties");
+	if (!cJSON_IsArray(parties) || cJSON_GetArraySize(parties) == 0)
+		FAIL("%s: call %s: missing \"parties\" (a list of who speaks)", where, id);
+	const cJSON *p;
+	size_t k = 0;
+	cJSON_ArrayForEach(p, parties) {
+		const char *pid = str_field(p, "id"), *name = str_field(p, "name");
+		const char *aff = str_field(p, "affiliation");
+		if (!pid || !*pid)
+			FAIL("%s: call %s: parties[%zu]: missing \"id\"", where, id, k);
+		if (!name)
+			name = pid;
+		if (!ingest_utf8_valid(pid, strlen(pid)) || !ingest_utf8_valid(name, strlen(name)))
+			FAIL("%s: call %s: parties[%zu]: invalid UTF-8", where, id, k);
+		if (!aff)
+			FAIL("%s: call %s: party %s: missing \"affiliation\" (company or customer)",
+			     where, id, pid);
+		int side = parse_side(aff);
+		if (side < 0)
+			FAIL("%s: call %s: party %s: affiliation must be company or customer, not \"%s\"",
+			     where, id, pid, aff);
+		for (size_t j = 0; j < b->c.n_parties; j++)
+			if (!strcmp(b->c.parties[j].ext_id, pid))
+				FAIL("%s: call %s: party id %s appears twice", where, id, pid);
+		add_party(b, pid, name, side);
+		k++;
+	}
+
+	const cJSON *tr = cJSON_GetObjectItemCaseSensitive(o, "transcript");
+	if (!tr || cJSON_IsNull(tr))
+		FAIL("%s: call %s: missing \"transcript\"", where, id);
+	if (!cJSON_IsArray(tr))
+		FAIL("%s: call %s: \"transcript\" must be a list", where, id);
+	if (cJSON_GetArraySize(tr) == 0)
+		FAIL("%s: call %s: empty transcript", where, id);
+	const cJSON *e;
+	int prev_start = -1;
+	k = 0;
+	cJSON_ArrayForEach(e, tr) {
+		const char *spk = str_field(e, "speaker");
+		const cJSON *tv = cJSON_GetObjectItemCaseSensitive(e, "text");
+		int start, end, party = -1;
+		if (!cJSON_IsObject(e))
+			FAIL("%s: call %s: transcript[%zu] must be an object", where, id, k);
+		if (!spk)
+			FAIL("%s: call %s: transcript[%zu]: missing \"speaker\"", where, id, k);
+		for (size_t j = 0; j < b->c.n_parties; j++)
+			if (!strcmp(b->c.parties[j].ext_id, spk))
+				party = (int)j;
+		if (party < 0)
+			FAIL("%s: call %s: transcript[%zu]: speaker \"%s\" is not in parties",
+			     where, id, k, spk);
+		if (!cJSON_IsString(tv))
+			FAIL("%s: call %s: transcript[%zu]: missing \"text\"", where, id, k);
+		if (!ingest_utf8_valid(tv->valuestring, strlen(tv->valuestring)))
+			FAIL("%s: call %s: transcript[%zu]: invalid UTF-8 in \"text\"", where, id, k);
+		if (ms_field(e, "start_ms", where, id, k, &start, err, errlen) < 0 ||
+		    ms_field(e, "end_ms", where, id, k, &end, err, errlen) < 0)
+			return -1;
+		if (end < start)
+			FAIL("%s: call %s: transcript[%zu]: ends (%d ms) before it starts (%d ms)",
+			     where, id, k, end, start);
+		if (start < prev_start)
+			FAIL("%s: call %s: transcript[%zu]: starts at %d ms, before the previous "
+			     "entry (%d ms): times must not go backwards", where, id, k, start, prev_start);
+		prev_start = start;
+		add_utt(b, party, start, end, tv->valuestring);
+		k++;
+	}
+	check_audio(b, where, rep);
+	return 0;
+}
+
+static int line_of(const char *text, const char *pos)
+{
+	int line = 1;
+	for (const char *p = text; p < pos; p++)
+		if (*p == '\n')
+			line++;
+	return line;
+}
+
+/* Where cJSON stopped, as a short excerpt for the message. */
+static void near(const char *pos, const char *end, char *buf, size_t cap)
+{
+	size_t n = 0;
+	while (pos < end && *pos && *pos != '\n' && n + 1 < cap && n < 24)
+		buf[n++] = *pos++;
+	buf[n] = '\0';
+}
+
+static int import_value(store *st, const cJSON *o, const char *file, int line,
+			struct ingest_report *rep, char *err, size_t errlen)
+{
+	char where[4096 + 32];
+	struct build b = {0};
+	snprintf(where, sizeof(where), "%s:%d", file, line);
+	int rc = parse_call(o, file, where, &b, rep, err, errlen);
+	if (rc == 0)
+		rc = write_call(st, &b, where, rep, err, errlen);
+	build_free(&b);
+	return rc;
+}
+
+static int import_json(store *st, const char *file, struct ingest_report *rep,
+		       char *err, size_t errlen)
+{
+	size_t len;
+	char *text = read_file(file, &len, err, errlen);
+	if (!text)
+		return -1;
+	const char *end = text + len, *p = text;
+	int rc = -1;
+	if (!ingest_utf8_valid(text, len)) {
+		/* Name the line of the first bad byte. */
+		const char *q = text;
+		while (q < end) {
+			const char *nl = memchr(q, '\n', (size_t)(end - q));
+			size_t n = nl ? (size_t)(nl - q) : (size_t)(end - q);
+			if (!ingest_utf8_valid(q, n))
+				break;
+			q += n + 1;
+		}
+		errf(err, errlen, "%s:%d: invalid UTF-8", file, line_of(text, q));
+		goto out;
+	}
+	while (p < end && isspace((unsigned char)*p))
+		p++;
+	if (p < end && *p == '[') {
+		/* An array: each call is parsed on its own so errors can name its line. */
+		p++;
+		for (;;) {
+			while (p < end && isspace((unsigned char)*p))
+				p++;
+			if (p < end && *p == ']') {
+				p++;
+				break;
+			}
+			const char *stop = NULL;
+			cJSON *o = cJSON_ParseWithLengthOpts(p, (size_t)(end - p), &stop, 0);
+			if (!o) {
+				char ex[32];
+				const char *at = stop ? stop : p;
+				near(at, end, ex, sizeof(ex));
+				errf(err, errlen, "%s:%d: JSON syntax error near '%s'", file,
+				     line_of(text, at), ex);
+				goto out;
+			}
+			int line = line_of(text, p);
+			int r = import_value(st, o, file, line, rep, err, errlen);
+			cJSON_Delete(o);
+			if (r < 0)
+				goto out;
+			p = stop;
+			while (p < end && isspace((unsigned char)*p))
+				p++;
+			if (p < end && *p == ',') {
+				p++;
+				continue;
+			}
+			if (p < end && *p == ']') {
+				p++;
+				break;
+			}
+			errf(err, errlen, "%s:%d: JSON syntax error: expected ',' or ']' between calls",
+			     file, line_of(text, p));
+			goto out;
+		}
+	} else {
+		const char *stop = NULL;
+		cJSON *o = cJSON_ParseWithLengthOpts(p, (size_t)(end - p), &stop, 0);
+		if (!o) {
+			char ex[32];
+			const char *at = stop ? stop : p;
+			near(at, end, ex, sizeof(ex));
+			errf(err, errlen, "%s:%d: JSON syntax error near '%s'", file, line_of(text, at), ex);
+			goto out;
+		}
+		int r = import_value(st, o, file, line_of(text, p), rep, err, errlen);
+		cJSON_Delete(o);
+		if (r < 0)
+			goto out;
+		p = stop;
+	}
+	while (p < end && isspace((unsigned char)*p))
+		p++;
+	if (p < end) {
+		errf(err, errlen, "%s:%d: unexpected text after the calls", file, line_of(text, p));
+		goto out;
+	}
+	rc = 0;
+out:
+	free(text);
+	return rc;
+}
+
+static int import_jsonl(store *st, const char *file, struct ingest_report *rep,
+			char *err, size_t errlen)
+{
+	size_t len;
+	char *text = read_file(file, &len, err, errlen);
+	if (!text)
+		return -1;
+	const char *p = text, *end = text + len;
+	int line = 0, rc = 0;
+	while (p < end && rc == 0) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		line++;
+		const char *q = p;
+		while (q < p + n && isspace((unsigned char)*q))
+			q++;
+		if (q < p + n) {
+			if (!ingest_utf8_valid(p, n)) {
+				rc = errf(err, errlen, "%s:%d: invalid UTF-8", file, line);
+				break;
+			}
+			const char *stop = NULL;
+			cJSON *o = cJSON_ParseWithLengthOpts(p, n, &stop, 0);
+			const char *after = stop;
+			while (o && after < p + n && isspace((unsigned char)*after))
+				after++;
+			if (!o || after < p + n) {
+				char ex[32];
+				near(stop ? stop : p, p + n, ex, sizeof(ex));
+				rc = errf(err, errlen, "%s:%d: JSON syntax error near '%s'", file, line, ex);
+				cJSON_Delete(o);
+				break;
+			}
+			rc = import_value(st, o, file, line, rep, err, errlen);
+			cJSON_Delete(o);
+		}
+		p += n + 1;
+	}
+	free(text);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ WebVTT */
+
+/* "hh:mm:ss.ttt" or "mm:ss.ttt" into ms; -1 when it is not a timestamp. */
+static long vtt_time(const char *s, const char **after)
+{
+	long parts[3] = {0};
+	int np = 0;
+	const char *p = s;
+	for (;;) {
+		if (!isdigit((unsigned char)*p))
+			return -1;
+		long v = 0;
+		while (isdigit((unsigned char)*p))
+			v = v * 10 + (*p++ - '0');
+		if (np == 3)
+			return -1;
+		parts[np++] = v;
+		if (*p == ':')
+			p++;
+		else
+			break;
+	}
+	if (*p != '.' && *p != ',')
+		return -1;
+	p++;
+	long ms = 0;
+	int digits = 0;
+	while (isdigit((unsigned char)*p) && digits < 3)
+		ms = ms * 10 + (*p++ - '0'), digits++;
+	if (digits != 3 || np < 2)
+		return -1;
+	*after = p;
+	long h = np == 3 ? parts[0] : 0, m = parts[np - 2], sec = parts[np - 1];
+	if (m > 59 || sec > 59)
+		return -1;
+	return ((h * 60 + m) * 60 + sec) * 1000 + ms;
+}
+
+static int vtt_party(struct build *b, const char *name, const cJSON *side_info,
+		     struct ingest_report *rep, const char *where)
+{
+	for (size_t j = 0; j < b->c.n_parties; j++)
+		if (!strcmp(b->c.parties[j].name, name))
+			return (int)j;
+	int side = -1;
+	const cJSON *p;
+	cJSON_ArrayForEach(p, side_info) {
+		const char *n = str_field(p, "name"), *aff = str_field(p, "affiliation");
+		if (n && aff && !strcmp(n, name))
+			side = parse_side(aff);
+	}
+	if (side < 0) {
+		side = STORE_CUSTOMER;
+		note(rep, xasprintf("%s: call %s: speaker \"%s\" has no affiliation in a sidecar "
+				    ".meta.json; taken as customer", where, b->c.ext_id, name));
+	}
+	char pid[32];
+	snprintf(pid, sizeof(pid), "v%zu", b->c.n_parties + 1);
+	return add_party(b, pid, name, side);
+}
+
+/* Removes markup from cue text: voice and class tags, timestamps, entities. */
+static char *vtt_plain(const char *s, size_t n)
+{
+	struct sbuf b = {0};
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '<') {
+			const char *gt = memchr(s + i, '>', n - i);
+			if (gt) {
+				i = (size_t)(gt - s);
+				continue;
+			}
+		}
+		if (s[i] == '&') {
+			static const struct { const char *e; char c; } ents[] = {
+				{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&nbsp;", ' '},
+				{"&quot;", '"'}, {"&apos;", '\''},
+			};
+			int done = 0;
+			for (size_t k = 0; k < sizeof(ents) / sizeof(ents[0]) && !done; k++) {
+				size_t el = strlen(ents[k].e);
+				if (n - i >= el && !strncmp(s + i, ents[k].e, el)) {
+					sbuf_addc(&b, ents[k].c);
+					i += el - 1;
+					done = 1;
+				}
+			}
+			if (done)
+				continue;
+		}
+		sbuf_addc(&b, s[i] == '\n' || s[i] == '\r' ? ' ' : s[i]);
+	}
+	return sbuf_take(&b);
+}
+
+static int import_vtt(store *st, const char *file, struct ingest_report *rep,
+		      char *err, size_t errlen)
+{
+	size_t len;
+	char *text = read_file(file, &len, err, errlen), *side = NULL;
+	cJSON *meta = NULL;
+	struct build b = {0};
+	int rc = -1;
+	char where[4096 + 32];
+	if (!text)
+		return -1;
+	if (!ingest_utf8_valid(text, len)) {
+		errf(err, errlen, "%s:1: invalid UTF-8", file);
+		goto out;
+	}
+	const char *p = text;
+	if (len >= 3 && (unsigned char)p[0] == 0xef && (unsigned char)p[1] == 0xbb)
+		p += 3;
+	if (strncmp(p, "WEBVTT", 6) != 0) {
+		errf(err, errlen, "%s:1: not a WebVTT file (it must start with WEBVTT)", file);
+		goto out;
+	}
+
+	/* The sidecar NAME.meta.json adds id, title, started, scope, meta, parties, audio. */
+	const char *dot = strrchr(file, '.');
+	side = xasprintf("%.*s.meta.json", (int)(dot - file), file);
+	struct stat sb;
+	const char *base = strrchr(file, '/');
+	base = base ? base + 1 : file;
+	b.c.ext_id = own(&b, xstrndup(base, strlen(base) - 4));
+	b.c.title = own(&b, xstrdup(b.c.ext_id));
+	b.c.language = own(&b, xstrdup("en"));
+	b.c.scope = STORE_SCOPE_EXTERNAL;
+	if (stat(file, &sb) == 0)
+		b.c.started_unix = (int64_t)sb.st_mtime;
+	{
+		char iso[32];
+		time_t t = (time_t)b.c.started_unix;
+		struct tm tm;
+		gmtime_r(&t, &tm);
+		strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		b.c.started = own(&b, xstrdup(iso));
+	}
+	const cJSON *sparties = NULL;
+	if (stat(side, &sb) == 0) {
+		size_t slen;
+		char *stext = read_file(side, &slen, err, errlen);
+		if (!stext)
+			goto out;
+		meta = cJSON_ParseWithLength(stext, slen);
+		if (!meta || !cJSON_IsObject(meta)) {
+			errf(err, errlen, "%s:1: not a JSON object", side);
+			free(stext);
+			goto out;
+		}
+		free(stext);
+		const char *s;
+		snprintf(where, sizeof(where), "%s:1", side);
+		if (checked_str(meta, "id", where, b.c.ext_id, &s, 0, err, errlen) < 0)
+			goto out;
+		if (s && *s)
+			b.c.ext_id = own(&b, xstrdup(s));
+		if (checked_str(meta, "title", where, b.c.ext_id, &s, 0, err, errlen) < 0)
+			goto out;
+		if (s)
+			b.c.title = own(&b, xstrdup(s));
+		if (checked_str(meta, "started", where, b.c.ext_id, &s, 0, err, errlen) < 0)
+			goto out;
+		if (s) {
+			if (ingest_parse_time(s, &b.c.started_unix) < 0) {
+				errf(err, errlen, "%s: call %s: \"started\" is not an ISO 8601 date-time",
+				     where, b.c.ext_id);
+				goto out;
+			}
+			b.c.started = own(&b, xstrdup(s));
+		}
+		if (checked_str(meta, "scope", where, b.c.ext_id, &s, 0, err, errlen) < 0)
+			goto out;
+		if (s && !strcmp(s, "internal"))
+			b.c.scope = STORE_SCOPE_INTERNAL;
+		else if (s && strcmp(s, "external")) {
+			errf(err, errlen, "%s: call %s: \"scope\" must be external or internal", where,
+			     b.c.ext_id);
+			goto out;
+		}
+		if (checked_str(meta, "language", where, b.c.ext_id, &s, 0, err, errlen) < 0)
+			goto out;
+		if (s)
+			b.c.language = own(&b, xstrdup(s));
+		if (checked_str(meta, "audio", where, b.c.ext_id, &s, 0, err, errlen) < 0)
+			goto out;
+		if (s && *s)
+			b.c.audio = own(&b, audio_path(side, s));
+		const cJSON *m, *mo = cJSON_GetObjectItemCaseSensitive(meta, "meta");
+		cJSON_ArrayForEach(m, mo)
+			if (cJSON_IsString(m))
+				add_meta(&b, m->string, m->valuestring);
+		sparties = cJSON_GetObjectItemCaseSensitive(meta, "parties");
+	}
+
+	/* Cues: optional identifier line, timing line, text lines up to a blank line. */
+	int line = 1;
+	const char *end = text + len;
+	p = memchr(p, '\n', (size_t)(end - p));
+	p = p ? p + 1 : end;
+	line++;
+	int last_party = -1;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		if (n && p[n - 1] == '\r')
+			n--;
+		const char *arrow = memmem(p, n, "-->", 3);
+		if (!arrow || !strncmp(p, "NOTE", 4)) {
+			if (!strncmp(p, "NOTE", 4) || !strncmp(p, "STYLE", 5) || !strncmp(p, "REGION", 6)) {
+				/* skip the block */
+				while (p < end) {
+					nl = memchr(p, '\n', (size_t)(end - p));
+					size_t m = nl ? (size_t)(nl - p) : (size_t)(end - p);
+					p += m + 1;
+					line++;
+					if (m == 0 || (m == 1 && p[-2] == '\r'))
+						break;
+				}
+				continue;
+			}
+			p += n + 1;
+			line++;
+			continue;
+		}
+		int cue_line = line;
+		snprintf(where, sizeof(where), "%s:%d", file, cue_line);
+		const char *after;
+		const char *q = p;
+		while (q < arrow && isspace((unsigned char)*q))
+			q++;
+		long start = vtt_time(q, &after);
+		q = arrow + 3;
+		while (q < p + n && isspace((unsigned char)*q))
+			q++;
+		long stop = start >= 0 ? vtt_time(q, &after) : -1;
+		if (start < 0 || stop < 0) {
+			errf(err, errlen, "%s: call %s: bad cue timing (want hh:mm:ss.ttt --> hh:mm:ss.ttt)",
+			     where, b.c.ext_id);
+			goto out;
+		}
+		if (stop < start) {
+			errf(err, errlen, "%s: call %s: cue ends (%ld ms) before it starts (%ld ms)",
+			     where, b.c.ext_id, stop, start);
+			goto out;
+		}
+		if (b.n_utts && start < b.utts[b.n_utts - 1].start_ms) {
+			errf(err, errlen, "%s: call %s: cue starts at %ld ms, before the previous cue "
+			     "(%d ms): times must not go backwards", where, b.c.ext_id, start,
+			     b.utts[b.n_utts - 1].start_ms);
+			goto out;
+		}
+		p += n + 1;
+		line++;
+		/* The cue text, possibly several voices. */
+		struct sbuf cue = {0};
+		while (p < end) {
+			nl = memchr(p, '\n', (size_t)(end - p));
+			size_t m = nl ? (size_t)(nl - p) : (size_t)(end - p);
+			if (m && p[m - 1] == '\r')
+				m--;
+			if (m == 0) {
+				p += (nl ? (size_t)(nl - p) : m) + 1;
+				line++;
+				break;
+			}
+			if (cue.len)
+				sbuf_addc(&cue, '\n');
+			sbuf_addn(&cue, p, m);
+			p = nl ? nl + 1 : end;
+			line++;
+		}
+		/* Split the cue at each <v Name> into voiced pieces. */
+		const char *c = cue.s ? cue.s : "";
+		size_t clen = cue.len;
+		struct { int party; char *text; } pieces[32];
+		int np = 0;
+		size_t i = 0;
+		int cur = last_party;
+		size_t piece_start = 0;
+		while (i <= clen) {
+			int at_voice = i < clen && !strncmp(c + i, "<v", 2) && (c[i + 2] == ' ' || c[i + 2] == '.');
+			if (i == clen || at_voice) {
+				char *plain = vtt_plain(c + piece_start, i - piece_start);
+				char *t = plain;
+				while (isspace((unsigned char)*t))
+					t++;
+				if (*t && np < 32) {
+					if (cur < 0) {
+						cur = vtt_party(&b, "Unknown speaker", sparties, rep, where);
+					}
+					pieces[np].party = cur;
+					pieces[np].text = own(&b, xstrdup(t));
+					np++;
+				}
+				free(plain);
+				if (i == clen)
+					break;
+				const char *gt = memchr(c + i, '>', clen - i);
+				if (!gt) {
+					sbuf_free(&cue);
+					errf(err, errlen, "%s: call %s: unclosed <v tag", where, b.c.ext_id);
+					goto out;
+				}
+				const char *nm = c + i + 2;
+				while (*nm != ' ' && nm < gt)
+					nm++;	/* skip classes: <v.loud Name> */
+				while (nm < gt && *nm == ' ')
+					nm++;
+				char *name = xstrndup(nm, (size_t)(gt - nm));
+				cur = vtt_party(&b, *name ? name : "Unknown speaker", sparties, rep, where);
+				free(name);
+				i = (size_t)(gt - c) + 1;
+				piece_start = i;
+				continue;
+			}
+			i++;
+		}
+		last_party = cur;
+		/* Share the cue's time between its pieces by length. */
+		size_t total = 0;
+		for (int k = 0; k < np; k++)
+			total += strlen(pieces[k].text);
+		long t0 = start;
+		size_t done = 0;
+		for (int k = 0; k < np; k++) {
+			done += strlen(pieces[k].text);
+			long t1 = start + (long)((double)(stop - start) * (double)done / (double)(total ? total : 1));
+			add_utt(&b, pieces[k].party, (int)t0, (int)t1, pieces[k].text);
+			t0 = t1;
+		}
+		sbuf_free(&cue);
+	}
+	snprintf(where, sizeof(where), "%s:1", file);
+	if (b.n_utts == 0) {
+		errf(err, errlen, "%s: call %s: empty transcript (no cues)", where, b.c.ext_id);
+		goto out;
+	}
+	check_audio(&b, where, rep);
+	rc = write_call(st, &b, where, rep, err, errlen);
+out:
+	build_free(&b);
+	cJSON_Delete(meta);
+	free(side);
+	free(text);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ entry */
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && !strcasecmp(s + n - m, suffix);
+}
+
+int ingest_files(store *st, const char *const *paths, size_t n, struct ingest_report *rep,
+		 char *err, size_t errlen)
+{
+	memset(rep, 0, sizeof(*rep));
+	for (size_t i = 0; i < n; i++) {
+		const char *f = paths[i];
+		int rc;
+		if (ends_with(f, ".jsonl") || ends_with(f, ".ndjson"))
+			rc = import_jsonl(st, f, rep, err, errlen);
+		else if (ends_with(f, ".json"))
+			rc = import_json(st, f, rep, err, errlen);
+		else if (ends_with(f, ".vtt"))
+			rc = import_vtt(st, f, rep, err, errlen);
+		else
+			rc = errf(err, errlen, "%s: unknown file type (want .json, .jsonl or .vtt)", f);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,867 @@
+/* The workspace file: opening, schema migrations, transactions, calls and sentences. */
+#include "store.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "internal.h"
+#include "xmalloc.h"
+
+/* ------------------------------------------------------------------ schema */
+
+/* Forward migrations: migrations[i] takes user_version i to i + 1. Never edit one that
+ * has shipped; add a new one. */
+static const char *const migrations[] = {
+	/* 0 -> 1: the whole first schema */
+	"CREATE TABLE calls ("
+	"  id INTEGER PRIMARY KEY,"
+	"  ext_id TEXT NOT NULL UNIQUE,"
+	"  title TEXT NOT NULL DEFAULT '',"
+	"  started TEXT NOT NULL,"
+	"  started_unix INTEGER NOT NULL,"
+	"  duration_ms INTEGER NOT NULL,"
+	"  scope INTEGER NOT NULL,"
+	"  language TEXT NOT NULL DEFAULT '',"
+	"  audio TEXT,"
+	"  audio_ok INTEGER NOT NULL DEFAULT 0,"
+	"  audio_ms INTEGER NOT NULL DEFAULT 0,"
+	"  imported_at INTEGER NOT NULL);"
+	"CREATE INDEX calls_started ON calls(started_unix);"
+	"CREATE INDEX calls_scope ON calls(scope, started_unix);"
+	"CREATE TABLE call_meta ("
+	"  call INTEGER NOT NULL REFERENCES calls(id) ON DELETE CASCADE,"
+	"  key TEXT NOT NULL,"
+	"  value TEXT NOT NULL,"
+	"  PRIMARY KEY (call, key)) WITHOUT ROWID;"
+	"CREATE INDEX call_meta_kv ON call_meta(key, value);"
+	"CREATE TABLE parties ("
+	"  id INTEGER PRIMARY KEY,"
+	"  call INTEGER NOT NULL REFERENCES calls(id) ON DELETE CASCADE,"
+	"  idx INTEGER NOT NULL,"
+	"  ext_id TEXT NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  side INTEGER NOT NULL,"
+	"  UNIQUE (call, idx));"
+	"CREATE TABLE sentences ("
+	"  id INTEGER PRIMARY KEY,"
+	"  call INTEGER NOT NULL REFERENCES calls(id) ON DELETE CASCADE,"
+	"  party INTEGER NOT NULL REFERENCES parties(id) ON DELETE CASCADE,"
+	"  idx INTEGER NOT NULL,"
+	"  utt INTEGER NOT NULL,"
+	"  side INTEGER NOT NULL,"
+	"  start_ms INTEGER NOT NULL,"
+	"  end_ms INTEGER NOT NULL,"
+	"  text TEXT NOT NULL);"
+	"CREATE UNIQUE INDEX sentences_call ON sentences(call, idx);"
+	"CREATE INDEX sentences_party ON sentences(party);"
+	"CREATE INDEX sentences_side ON sentences(side, call);"
+	"CREATE TABLE trackers ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+	"  description TEXT NOT NULL DEFAULT '',"
+	"  by INTEGER NOT NULL,"
+	"  scope INTEGER NOT NULL,"
+	"  part INTEGER NOT NULL,"
+	"  part_minutes INTEGER NOT NULL,"
+	"  filters TEXT NOT NULL DEFAULT '',"
+	"  created INTEGER NOT NULL,"
+	"  updated INTEGER NOT NULL,"
+	"  active INTEGER NOT NULL DEFAULT 0,"
+	"  backfill_months INTEGER NOT NULL DEFAULT 0,"
+	"  activated_at INTEGER NOT NULL DEFAULT 0,"
+	"  live_model INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE tracker_drafts ("
+	"  tracker INTEGER PRIMARY KEY REFERENCES trackers(id) ON DELETE CASCADE,"
+	"  name TEXT NOT NULL,"
+	"  description TEXT NOT NULL,"
+	"  by INTEGER NOT NULL,"
+	"  scope INTEGER NOT NULL,"
+	"  part INTEGER NOT NULL,"
+	"  part_minutes INTEGER NOT NULL,"
+	"  filters TEXT NOT NULL);"
+	"CREATE TABLE examples ("
+	"  id INTEGER PRIMARY KEY,"
+	"  tracker INTEGER NOT NULL REFERENCES trackers(id) ON DELETE CASCADE,"
+	"  text TEXT NOT NULL,"
+	"  created INTEGER NOT NULL);"
+	"CREATE INDEX examples_tracker ON examples(tracker);"
+	"CREATE TABLE rounds ("
+	"  id INTEGER PRIMARY KEY,"
+	"  tracker INTEGER NOT NULL REFERENCES trackers(id) ON DELETE CASCADE,"
+	"  number INTEGER NOT NULL,"
+	"  created INTEGER NOT NULL,"
+	"  completed INTEGER NOT NULL DEFAULT 0,"
+	"  UNIQUE (tracker, number));"
+	"CREATE TABLE round_items ("
+	"  round INTEGER NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,"
+	"  position INTEGER NOT NULL,"
+	"  sentence INTEGER NOT NULL REFERENCES sentences(id) ON DELETE CASCADE,"
+	"  method TEXT NOT NULL,"
+	"  prob REAL NOT NULL,"
+	"  audit INTEGER NOT NULL,"
+	"  PRIMARY KEY (round, position)) WITHOUT ROWID;"
+	"CREATE INDEX round_items_sentence ON round_items(sentence);"
+	"CREATE TABLE tags ("
+	"  seq INTEGER PRIMARY KEY,"
+	"  tracker INTEGER NOT NULL REFERENCES trackers(id) ON DELETE CASCADE,"
+	"  sentence INTEGER NOT NULL REFERENCES sentences(id) ON DELETE CASCADE,"
+	"  label INTEGER NOT NULL,"
+	"  tagged_at INTEGER NOT NULL,"
+	"  round INTEGER REFERENCES rounds(id) ON DELETE SET NULL,"
+	"  UNIQUE (tracker, sentence));"
+	"CREATE INDEX tags_sentence ON tags(sentence);"
+	"CREATE INDEX tags_round ON tags(round);"
+	"CREATE TABLE models ("
+	"  id INTEGER PRIMARY KEY,"
+	"  tracker INTEGER NOT NULL REFERENCES trackers(id) ON DELETE CASCADE,"
+	"  version INTEGER NOT NULL,"
+	"  created INTEGER NOT NULL,"
+	"  threshold REAL NOT NULL,"
+	"  n_tags INTEGER NOT NULL,"
+	"  provisional INTEGER NOT NULL,"
+	"  state INTEGER NOT NULL,"
+	"  precision REAL,"
+	"  recall REAL,"
+	"  blob BLOB NOT NULL,"
+	"  report TEXT NOT NULL DEFAULT '{}',"
+	"  UNIQUE (tracker, version));"
+	"CREATE TABLE detections ("
+	"  tracker INTEGER NOT NULL REFERENCES trackers(id) ON DELETE CASCADE,"
+	"  sentence INTEGER NOT NULL REFERENCES sentences(id) ON DELETE CASCADE,"
+	"  call INTEGER NOT NULL REFERENCES calls(id) ON DELETE CASCADE,"
+	"  model INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,"
+	"  score REAL NOT NULL,"
+	"  PRIMARY KEY (tracker, sentence)) WITHOUT ROWID;"
+	"CREATE INDEX detections_call ON detections(call, tracker);"
+	"CREATE INDEX detections_sentence ON detections(sentence);"
+	"CREATE INDEX detections_model ON detections(model);"
+	"CREATE TABLE blobs ("
+	"  name TEXT PRIMARY KEY,"
+	"  data BLOB NOT NULL);"
+	"CREATE TABLE state ("
+	"  key TEXT PRIMARY KEY,"
+	"  value TEXT NOT NULL);",
+};
+
+#define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+int store_schema_version(void)
+{
+	return N_MIGRATIONS;
+}
+
+/* ------------------------------------------------------------------ helpers */
+
+int store_fail(store *st, const char *op, char *err, size_t errlen)
+{
+	return errf(err, errlen, "store: %s: %s", op, st && st->db ? sqlite3_errmsg(st->db) : "no database");
+}
+
+sqlite3_stmt *store_prep(store *st, const char *sql, char *err, size_t errlen)
+{
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		store_fail(st, "prepare", err, errlen);
+		return NULL;
+	}
+	return s;
+}
+
+sqlite3_stmt *store_q(store *st, int slot, const char *sql, char *err, size_t errlen)
+{
+	if (!st->q[slot]) {
+		st->q[slot] = store_prep(st, sql, err, errlen);
+		return st->q[slot];
+	}
+	sqlite3_reset(st->q[slot]);
+	sqlite3_clear_bindings(st->q[slot]);
+	return st->q[slot];
+}
+
+int store_exec(store *st, const char *sql, char *err, size_t errlen)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		errf(err, errlen, "store: %s", msg ? msg : sqlite3_errmsg(st->db));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+char *store_col_str(sqlite3_stmt *s, int col)
+{
+	const unsigned char *t = sqlite3_column_text(s, col);
+	return xstrdup(t ? (const char *)t : "");
+}
+
+int64_t store_now(void)
+{
+	const char *fake = getenv("TRACKER_NOW");	/* fixed clock for reproducible tests */
+	if (fake && *fake)
+		return strtoll(fake, NULL, 10);
+	return (int64_t)time(NULL);
+}
+
+const char *store_label_name(int label)
+{
+	switch (label) {
+	case STORE_TAG_YES: return "yes";
+	case STORE_TAG_NO: return "no";
+	case STORE_TAG_UNSURE: return "unsure";
+	default: return "none";
+	}
+}
+
+int store_label_parse(const char *s)
+{
+	if (!s)
+		return STORE_TAG_NONE;
+	if (!strcmp(s, "yes"))
+		return STORE_TAG_YES;
+	if (!strcmp(s, "no"))
+		return STORE_TAG_NO;
+	if (!strcmp(s, "unsure") || !strcmp(s, "not-sure"))
+		return STORE_TAG_UNSURE;
+	return STORE_TAG_NONE;
+}
+
+const char *store_side_name(int side)
+{
+	return side == STORE_CUSTOMER ? "customer" : "company";
+}
+
+const char *store_by_name(int by)
+{
+	return by == STORE_BY_COMPANY ? "company" : by == STORE_BY_CUSTOMER ? "customer" : "any";
+}
+
+const char *store_scope_name(int scope)
+{
+	return scope == STORE_SCOPE_INTERNAL ? "internal" : scope == STORE_SCOPE_ALL ? "all" : "external";
+}
+
+char *store_filters_encode(const struct store_kv *f, size_t n)
+{
+	struct sbuf b = {0};
+	for (size_t i = 0; i < n; i++)
+		sbuf_printf(&b, "%s\t%s\n", f[i].key, f[i].value);
+	return sbuf_take(&b);
+}
+
+void store_filters_decode(const char *text, struct store_kv **f, size_t *n)
+{
+	size_t cap = 0;
+	*f = NULL;
+	*n = 0;
+	while (text && *text) {
+		const char *nl = strchr(text, '\n');
+		size_t len = nl ? (size_t)(nl - text) : strlen(text);
+		const char *tab = memchr(text, '\t', len);
+		if (tab) {
+			xgrow(f, &cap, *n + 1, sizeof(**f));
+			(*f)[*n].key = xstrndup(text, (size_t)(tab - text));
+			(*f)[*n].value = xstrndup(tab + 1, len - (size_t)(tab - text) - 1);
+			(*n)++;
+		}
+		text += len + (nl ? 1 : 0);
+	}
+}
+
+void store_strings_free(char **s, size_t n)
+{
+	for (size_t i = 0; s && i < n; i++)
+		free(s[i]);
+	free(s);
+}
+
+void store_kvs_free(struct store_kv *kv, size_t n)
+{
+	for (size_t i = 0; kv && i < n; i++) {
+		free(kv[i].key);
+		free(kv[i].value);
+	}
+	free(kv);
+}
+
+/* ------------------------------------------------------------------ open and close */
+
+static int migrate(store *st, char *err, size_t errlen)
+{
+	sqlite3_stmt *s = store_prep(st, "PRAGMA user_version", err, errlen);
+	if (!s)
+		return -1;
+	int version = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
+	sqlite3_finalize(s);
+	if (version > N_MIGRATIONS)
+		return errf(err, errlen, "%s: workspace schema version %d is newer than this "
+			    "tracker understands (%d); use a newer tracker", st->path, version,
+			    N_MIGRATIONS);
+	if (version == N_MIGRATIONS)
+		return 0;
+	if (store_exec(st, "BEGIN IMMEDIATE", err, errlen) < 0)
+		return -1;
+	for (int v = version; v < N_MIGRATIONS; v++) {
+		char pragma[64];
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", v + 1);
+		if (store_exec(st, migrations[v], err, errlen) < 0 ||
+		    store_exec(st, pragma, err, errlen) < 0) {
+			store_exec(st, "ROLLBACK", NULL, 0);
+			return -1;
+		}
+	}
+	return store_exec(st, "COMMIT", err, errlen);
+}
+
+int store_open(const char *path, store **out, char *err, size_t errlen)
+{
+	store *st = xcalloc(1, sizeof(*st));
+	st->path = xstrdup(path);
+	*out = NULL;
+	int rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+				 SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		errf(err, errlen, "%s: %s", path, st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_busy_timeout(st->db, 5000);
+	sqlite3_extended_result_codes(st->db, 1);
+	/* A file that is not a database shows here, on the first read. */
+	if (store_exec(st, "PRAGMA journal_mode = WAL", err, errlen) < 0) {
+		errf(err, errlen, "%s: not a tracker workspace (%s)", path, sqlite3_errmsg(st->db));
+		goto fail;
+	}
+	if (store_exec(st, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
+		       "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536", err, errlen) < 0)
+		goto fail;
+	if (migrate(st, err, errlen) < 0)
+		goto fail;
+	*out = st;
+	return 0;
+fail:
+	store_close(st);
+	return -1;
+}
+
+void store_close(store *st)
+{
+	if (!st)
+		return;
+	for (int i = 0; i < Q_COUNT; i++)
+		sqlite3_finalize(st->q[i]);
+	if (st->db) {
+		if (st->depth > 0)
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		sqlite3_close(st->db);
+	}
+	free(st->path);
+	free(st);
+}
+
+int store_begin(store *st, char *err, size_t errlen)
+{
+	if (st->depth++ > 0)
+		return 0;
+	if (store_exec(st, "BEGIN IMMEDIATE", err, errlen) < 0) {
+		st->depth = 0;
+		return -1;
+	}
+	return 0;
+}
+
+int store_commit(store *st, char *err, size_t errlen)
+{
+	if (st->depth == 0)
+		return 0;
+	if (--st->depth > 0)
+		return 0;
+	if (store_exec(st, "COMMIT", err, errlen) < 0) {
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+void store_rollback(store *st)
+{
+	if (!st || st->depth == 0)
+		return;
+	st->depth = 0;
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* ------------------------------------------------------------------ calls */
+
+static int bind_text(sqlite3_stmt *s, int i, const char *t)
+{
+	return t ? sqlite3_bind_text(s, i, t, -1, SQLITE_STATIC) : sqlite3_bind_null(s, i);
+}
+
+int store_call_put(store *st, const struct store_call_in *c, int64_t *call_idp,
+		   int64_t *first_id, int *replaced, char *err, size_t errlen)
+{
+	sqlite3_stmt *s;
+	int64_t call_id = 0, *party_ids = NULL;
+	*replaced = 0;
+
+	s = store_q(st, Q_CALL_FIND, "SELECT id FROM calls WHERE ext_id = ?", err, errlen);
+	if (!s)
+		return -1;
+	bind_text(s, 1, c->ext_id);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		int64_t old = sqlite3_column_int64(s, 0);
+		sqlite3_reset(s);
+		s = store_q(st, Q_CALL_DELETE, "DELETE FROM calls WHERE id = ?", err, errlen);
+		if (!s)
+			return -1;
+		sqlite3_bind_int64(s, 1, old);
+		if (sqlite3_step(s) != SQLITE_DONE)
+			return store_fail(st, "replace call", err, errlen);
+		*replaced = 1;
+	}
+
+	s = store_q(st, Q_CALL_INSERT,
+		    "INSERT INTO calls (ext_id, title, started, started_unix, duration_ms, scope,"
+		    " language, audio, audio_ok, audio_ms, imported_at)"
+		    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", err, errlen);
+	if (!s)
+		return -1;
+	bind_text(s, 1, c->ext_id);
+	bind_text(s, 2, c->title ? c->title : "");
+	bind_text(s, 3, c->started ? c->started : "");
+	sqlite3_bind_int64(s, 4, c->started_unix);
+	sqlite3_bind_int64(s, 5, c->duration_ms);
+	sqlite3_bind_int(s, 6, c->scope);
+	bind_text(s, 7, c->language ? c->language : "");
+	bind_text(s, 8, c->audio);
+	sqlite3_bind_int(s, 9, c->audio_ok);
+	sqlite3_bind_int64(s, 10, c->audio_ms);
+	sqlite3_bind_int64(s, 11, store_now());
+	if (sqlite3_step(s) != SQLITE_DONE)
+		return store_fail(st, "insert call", err, errlen);
+	call_id = sqlite3_last_insert_rowid(st->db);
+	if (call_idp)
+		*call_idp = call_id;
+
+	for (size_t i = 0; i < c->n_meta; i++) {
+		s = store_q(st, Q_META_INSERT,
+			    "INSERT OR REPLACE INTO call_meta (call, key, value) VALUES (?, ?, ?)",
+			    err, errlen);
+		if (!s)
+			return -1;
+		sqlite3_bind_int64(s, 1, call_id);
+		bind_text(s, 2, c->meta[i].key);
+		bind_text(s, 3, c->meta[i].value);
+		if (sqlite3_step(s) != SQLITE_DONE)
+			return store_fail(st, "insert call metadata", err, errlen);
+	}
+
+	party_ids = xcalloc(c->n_parties ? c->n_parties : 1, sizeof(*party_ids));
+	for (size_t i = 0; i < c->n_parties; i++) {
+		s = store_q(st, Q_PARTY_INSERT,
+			    "INSERT INTO parties (call, idx, ext_id, name, side) VALUES (?, ?, ?, ?, ?)",
+			    err, errlen);
+		if (!s)
+			goto fail;
+		sqlite3_bind_int64(s, 1, call_id);
+		sqlite3_bind_int(s, 2, (int)i);
+		bind_text(s, 3, c->parties[i].ext_id ? c->parties[i].ext_id : "");
+		bind_text(s, 4, c->parties[i].name ? c->parties[i].name : "");
+		sqlite3_bind_int(s, 5, c->parties[i].side);
+		if (sqlite3_step(s) != SQLITE_DONE) {
+			store_fail(st, "insert party", err, errlen);
+			goto fail;
+		}
+		party_ids[i] = sqlite3_last_insert_rowid(st->db);
+	}
+
+	/* Sentence ids are given explicitly so that a call's sentences are consecutive: the
+	 * trainer's index addresses them by range. */
+	s = store_q(st, Q_MAX_SENTENCE, "SELECT COALESCE(MAX(id), 0) FROM sentences", err, errlen);
+	if (!s)
+		goto fail;
+	int64_t next = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) + 1 : 1;
+	sqlite3_reset(s);
+	if (first_id)
+		*first_id = next;
+	for (size_t i = 0; i < c->n_sentences; i++) {
+		const struct store_sentence_in *x = &c->sentences[i];
+		if (x->party < 0 || (size_t)x->party >= c->n_parties) {
+			errf(err, errlen, "store: sentence %zu of call %s has no party", i, c->ext_id);
+			goto fail;
+		}
+		s = store_q(st, Q_SENTENCE_INSERT,
+			    "INSERT INTO sentences (id, call, party, idx, utt, side, start_ms, end_ms, text)"
+			    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", err, errlen);
+		if (!s)
+			goto fail;
+		sqlite3_bind_int64(s, 1, next + (int64_t)i);
+		sqlite3_bind_int64(s, 2, call_id);
+		sqlite3_bind_int64(s, 3, party_ids[x->party]);
+		sqlite3_bind_int(s, 4, (int)i);
+		sqlite3_bind_int(s, 5, x->utt);
+		sqlite3_bind_int(s, 6, c->parties[x->party].side);
+		sqlite3_bind_int(s, 7, x->start_ms);
+		sqlite3_bind_int(s, 8, x->end_ms);
+		bind_text(s, 9, x->text);
+		if (sqlite3_step(s) != SQLITE_DONE) {
+			store_fail(st, "insert sentence", err, errlen);
+			goto fail;
+		}
+	}
+	free(party_ids);
+	return 0;
+fail:
+	free(party_ids);
+	return -1;
+}
+
+static void call_free_fields(struct store_call *c)
+{
+	free(c->ext_id);
+	free(c->title);
+	free(c->started);
+	free(c->language);
+	free(c->audio);
+	store_kvs_free(c->meta, c->n_meta);
+	store_strings_free(c->party_names, c->n_parties);
+	free(c->party_sides);
+}
+
+void store_calls_free(struct store_call *calls, size_t n)
+{
+	for (size_t i = 0; calls && i < n; i++)
+		call_free_fields(&calls[i]);
+	free(calls);
+}
+
+#define CALL_COLUMNS "c.id, c.ext_id, c.title, c.started, c.started_unix, c.duration_ms," \
+	" c.scope, c.language, c.audio, c.audio_ok, c.audio_ms," \
+	" (SELECT COUNT(*) FROM sentences s WHERE s.call = c.id)," \
+	" (SELECT MIN(s.id) FROM sentences s WHERE s.call = c.id)"
+
+static void call_from_row(sqlite3_stmt *s, struct store_call *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->id = sqlite3_column_int64(s, 0);
+	c->ext_id = store_col_str(s, 1);
+	c->title = store_col_str(s, 2);
+	c->started = store_col_str(s, 3);
+	c->started_unix = sqlite3_column_int64(s, 4);
+	c->duration_ms = sqlite3_column_int64(s, 5);
+	c->scope = sqlite3_column_int(s, 6);
+	c->language = store_col_str(s, 7);
+	c->audio = sqlite3_column_type(s, 8) == SQLITE_NULL ? NULL : store_col_str(s, 8);
+	c->audio_ok = sqlite3_column_int(s, 9);
+	c->audio_ms = sqlite3_column_int64(s, 10);
+	c->n_sentences = sqlite3_column_int64(s, 11);
+	c->first_sentence = sqlite3_column_int64(s, 12);
+}
+
+/* Loads metadata and parties of calls already read. */
+static int call_details(store *st, struct store_call *c, char *err, size_t errlen)
+{
+	sqlite3_stmt *s = store_prep(st, "SELECT key, value FROM call_meta WHERE call = ? ORDER BY key",
+				     err, errlen);
+	size_t cap = 0;
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, c->id);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		xgrow(&c->meta, &cap, c->n_meta + 1, sizeof(*c->meta));
+		c->meta[c->n_meta].key = store_col_str(s, 0);
+		c->meta[c->n_meta].value = store_col_str(s, 1);
+		c->n_meta++;
+	}
+	sqlite3_finalize(s);
+	s = store_prep(st, "SELECT name, side FROM parties WHERE call = ? ORDER BY idx", err, errlen);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, c->id);
+	size_t cap2 = 0, cap3 = 0;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		xgrow(&c->party_names, &cap2, c->n_parties + 1, sizeof(char *));
+		xgrow(&c->party_sides, &cap3, c->n_parties + 1, sizeof(int));
+		c->party_names[c->n_parties] = store_col_str(s, 0);
+		c->party_sides[c->n_parties] = sqlite3_column_int(s, 1);
+		c->n_parties++;
+	}
+	sqlite3_finalize(s);
+	return 0;
+}
+
+int store_calls_list(store *st, struct store_call **out, size_t *n, char *err, size_t errlen)
+{
+	sqlite3_stmt *s = store_prep(st, "SELECT " CALL_COLUMNS " FROM calls c"
+				     " ORDER BY c.started_unix DESC, c.ext_id", err, errlen);
+	size_t cap = 0;
+	*out = NULL;
+	*n = 0;
+	if (!s)
+		return -1;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		xgrow(out, &cap, *n + 1, sizeof(**out));
+		call_from_row(s, &(*out)[(*n)++]);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, "list calls", err, errlen);
+	for (size_t i = 0; i < *n; i++)
+		if (call_details(st, &(*out)[i], err, errlen) < 0)
+			return -1;
+	return 0;
+}
+
+static int call_get_where(store *st, const char *where, const char *text, int64_t id,
+			  struct store_call **out, char *err, size_t errlen)
+{
+	char sql[512];
+	snprintf(sql, sizeof(sql), "SELECT " CALL_COLUMNS " FROM calls c WHERE %s", where);
+	sqlite3_stmt *s = store_prep(st, sql, err, errlen);
+	*out = NULL;
+	if (!s)
+		return -1;
+	if (text)
+		sqlite3_bind_text(s, 1, text, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		return rc == SQLITE_DONE ? 1 : store_fail(st, "get call", err, errlen);
+	}
+	struct store_call *c = xmalloc(sizeof(*c));
+	call_from_row(s, c);
+	sqlite3_finalize(s);
+	if (call_details(st, c, err, errlen) < 0) {
+		store_calls_free(c, 1);
+		return -1;
+	}
+	*out = c;
+	return 0;
+}
+
+int store_call_get(store *st, const char *ext_id, struct store_call **out, char *err, size_t errlen)
+{
+	return call_get_where(st, "c.ext_id = ?", ext_id, 0, out, err, errlen);
+}
+
+int store_call_get_id(store *st, int64_t id, struct store_call **out, char *err, size_t errlen)
+{
+	return call_get_where(st, "c.id = ?", NULL, id, out, err, errlen);
+}
+
+int store_call_set_audio(store *st, int64_t call, const char *path, int audio_ok,
+			 int64_t audio_ms, char *err, size_t errlen)
+{
+	sqlite3_stmt *s = store_prep(st, "UPDATE calls SET audio = ?, audio_ok = ?, audio_ms = ?"
+				     " WHERE id = ?", err, errlen);
+	if (!s)
+		return -1;
+	bind_text(s, 1, path);
+	sqlite3_bind_int(s, 2, audio_ok);
+	sqlite3_bind_int64(s, 3, audio_ms);
+	sqlite3_bind_int64(s, 4, call);
+	int rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, "set recording", err, errlen);
+}
+
+/* ------------------------------------------------------------------ sentences */
+
+void store_sentences_free(struct store_sentence *s, size_t n)
+{
+	for (size_t i = 0; s && i < n; i++) {
+		free(s[i].speaker);
+		free(s[i].text);
+	}
+	free(s);
+}
+
+#define SENTENCE_COLUMNS "s.id, s.call, s.idx, s.utt, s.start_ms, s.end_ms, s.side, p.name, s.text"
+
+static void sentence_from_row(sqlite3_stmt *s, struct store_sentence *x)
+{
+	x->id = sqlite3_column_int64(s, 0);
+	x->call = sqlite3_column_int64(s, 1);
+	x->idx = sqlite3_column_int(s, 2);
+	x->utt = sqlite3_column_int(s, 3);
+	x->start_ms = sqlite3_column_int(s, 4);
+	x->end_ms = sqlite3_column_int(s, 5);
+	x->side = sqlite3_column_int(s, 6);
+	x->speaker = store_col_str(s, 7);
+	x->text = store_col_str(s, 8);
+}
+
+static int sentences_query(store *st, sqlite3_stmt *s, struct store_sentence **out, size_t *n,
+			   char *err, size_t errlen)
+{
+	size_t cap = 0;
+	int rc;
+	*out = NULL;
+	*n = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		xgrow(out, &cap, *n + 1, sizeof(**out));
+		sentence_from_row(s, &(*out)[(*n)++]);
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, "read sentences", err, errlen);
+}
+
+int store_call_sentences(store *st, int64_t call, struct store_sentence **out, size_t *n,
+			 char *err, size_t errlen)
+{
+	sqlite3_stmt *s = store_prep(st, "SELECT " SENTENCE_COLUMNS " FROM sentences s"
+				     " JOIN parties p ON p.id = s.party WHERE s.call = ? ORDER BY s.idx",
+				     err, errlen);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, call);
+	return sentences_query(st, s, out, n, err, errlen);
+}
+
+int store_sentence_context(store *st, int64_t id, int before, int after,
+			   struct store_sentence **out, size_t *n, size_t *target,
+			   char *err, size_t errlen)
+{
+	sqlite3_stmt *s = store_prep(st, "SELECT " SENTENCE_COLUMNS " FROM sentences s"
+				     " JOIN parties p ON p.id = s.party"
+				     " JOIN sentences t ON t.call = s.call AND t.id = ?"
+				     " WHERE s.idx BETWEEN t.idx - ? AND t.idx + ? ORDER BY s.idx",
+				     err, errlen);
+	*out = NULL;
+	*n = 0;
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int(s, 2, before);
+	sqlite3_bind_int(s, 3, after);
+	if (sentences_query(st, s, out, n, err, errlen) < 0)
+		return -1;
+	for (size_t i = 0; i < *n; i++)
+		if ((*out)[i].id == id) {
+			*target = i;
+			return 0;
+		}
+	store_sentences_free(*out, *n);
+	*out = NULL;
+	*n = 0;
+	return 1;
+}
+
+int store_sentences_scan(store *st, int64_t after_id,
+			 int (*fn)(void *ctx, const struct store_sentence_row *row), void *ctx,
+			 char *err, size_t errlen)
+{
+	sqlite3_stmt *s = store_prep(st, "SELECT id, call, idx, side, start_ms, end_ms, text"
+				     " FROM sentences WHERE id > ? ORDER BY id", err, errlen);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, after_id);
+	int rc, stop = 0;
+	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct store_sentence_row r = {
+			.id = sqlite3_column_int64(s, 0),
+			.call = sqlite3_column_int64(s, 1),
+			.idx = sqlite3_column_int(s, 2),
+			.side = sqlite3_column_int(s, 3),
+			.start_ms = sqlite3_column_int(s, 4),
+			.end_ms = sqlite3_column_int(s, 5),
+			.text = (const char *)sqlite3_column_text(s, 6),
+		};
+		if (!r.text)
+			r.text = "";
+		stop = fn(ctx, &r);
+	}
+	if (!stop && rc != SQLITE_DONE) {
+		sqlite3_finalize(s);
+		return store_fail(st, "scan sentences", err, errlen);
+	}
+	sqlite3_finalize(s);
+	return stop;
+}
+
+int store_sentence_exists(store *st, int64_t id, int *exists, char *err, size_t errlen)
+{
+	sqlite3_stmt *s = store_prep(st, "SELECT 1 FROM sentences WHERE id = ?", err, errlen);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	*exists = sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_finalize(s);
+	return 0;
+}
+
+static int64_t scalar(store *st, const char *sql, int *ok)
+{
+	sqlite3_stmt *s = NULL;
+	int64_t v = 0;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		*ok = 0;
+		return 0;
+	}
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	else
+		*ok = 0;
+	sqlite3_finalize(s);
+	return v;
+}
+
+int store_summary_get(store *st, struct store_summary *o, char *err, size_t errlen)
+{
+	int ok = 1;
+	memset(o, 0, sizeof(*o));
+	o->calls = scalar(st, "SELECT COUNT(*) FROM calls", &ok);
+	o->external_calls = scalar(st, "SELECT COUNT(*) FROM calls WHERE scope = 0", &ok);
+	o->internal_calls = scalar(st, "SELECT COUNT(*) FROM calls WHERE scope = 1", &ok);
+	o->sentences = scalar(st, "SELECT COUNT(*) FROM sentences", &ok);
+	o->max_sentence = scalar(st, "SELECT COALESCE(MAX(id), 0) FROM sentences", &ok);
+	o->first_unix = scalar(st, "SELECT COALESCE(MIN(started_unix), 0) FROM calls", &ok);
+	o->last_unix = scalar(st, "SELECT COALESCE(MAX(started_unix), 0) FROM calls", &ok);
+	o->trackers = scalar(st, "SELECT COUNT(*) FROM trackers", &ok);
+	o->active_trackers = scalar(st, "SELECT COUNT(*) FROM trackers WHERE active", &ok);
+	return ok ? 0 : store_fail(st, "summary", err, errlen);
+}
+
+int store_meta_keys(store *st, char ***keys, size_t *n, char *err, size_t errlen)
+{
+	sqlite3_stmt *s = store_prep(st, "SELECT DISTINCT key FROM call_meta ORDER BY key", err, errlen);
+	size_t cap = 0;
+	*keys = NULL;
+	*n = 0;
+	if (!s)
+		return -1;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		xgrow(keys, &cap, *n + 1, sizeof(char *));
+		(*keys)[(*n)++] = store_col_str(s, 0);
+	}
+	sqlite3_finalize(s);
+	return 0;
+}
+
+int store_meta_values(store *st, const char *key, struct store_kv **values, size_t *n,
+		      char *err, size_t errlen)
+{
+	sqlite3_stmt *s = store_prep(st, "SELECT value, COUNT(*) FROM call_meta WHERE key = ?"
+				     " GROUP BY value ORDER BY value", err, errlen);
+	size_t cap = 0;
+	*values = NULL;
+	*n = 0;
+	if (!s)
+		return -1;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		xgrow(values, &cap, *n + 1, sizeof(**values));
+		(*values)[*n].key = store_col_str(s, 0);
+		(*values)[*n].value = store_col_str(s, 1);
+		(*n)++;
+	}
+	sqlite3_finalize(s);
+	return 0;
+}
