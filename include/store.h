@@ -252,11 +252,22 @@ int store_tracker_set_active(store *st, int64_t id, int active, int backfill_mon
 int store_tracker_set_live_model(store *st, int64_t id, int64_t model, char *err, size_t errlen);
 int store_tracker_touch(store *st, int64_t id, char *err, size_t errlen);
 
-/* Call row ids (ascending) and their durations for the calls that match settings'
- * scope and filters, optionally only those started at or after since_unix (0: all). */
+/* Where a call's sentences are: ids first .. first + n - 1 (consecutive). */
+struct store_call_span {
+	int64_t call;		/* call row id */
+	int64_t first;		/* first sentence id */
+	int64_t n;		/* number of sentences */
+	int64_t started_unix;
+	int64_t duration_ms;
+	int64_t imported_unix;	/* when it was imported */
+	int scope;
+};
+
+/* Spans of the calls that match settings' scope and filters (settings NULL: every
+ * call), optionally only those started at or after since_unix (0: all), by call id.
+ * *out is owned by the caller (free()). */
 int store_calls_matching(store *st, const struct store_settings *s, int64_t since_unix,
-			 int64_t **calls, int64_t **durations_ms, size_t *n,
-			 char *err, size_t errlen);
+			 struct store_call_span **out, size_t *n, char *err, size_t errlen);
 
 /* ---------------------------------------------------------------- examples */
 

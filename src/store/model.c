@@ -249,7 +249,7 @@ int store_detection_rates(store *st, int64_t tracker, const char *segment_key,
 			  struct store_rate_row **out, size_t *n, char *err, size_t errlen)
 {
 	struct store_tracker *t = NULL;
-	int64_t *calls = NULL, *durs = NULL;
+	struct store_call_span *calls = NULL;
 	size_t nc = 0, cap = 0;
 	*out = NULL;
 	*n = 0;
@@ -260,7 +260,7 @@ int store_detection_rates(store *st, int64_t tracker, const char *segment_key,
 		since = t->activated_at;
 	else if (t->active)
 		since = t->activated_at - (int64_t)t->backfill_months * 2629746;
-	int rc = store_calls_matching(st, &t->live, since, &calls, &durs, &nc, err, errlen);
+	int rc = store_calls_matching(st, &t->live, since, &calls, &nc, err, errlen);
 	store_tracker_free(t);
 	if (rc < 0)
 		return -1;
@@ -273,7 +273,7 @@ int store_detection_rates(store *st, int64_t tracker, const char *segment_key,
 		goto fail;
 	for (size_t i = 0; i < nc; i++) {
 		sqlite3_reset(q);
-		sqlite3_bind_int64(q, 1, calls[i]);
+		sqlite3_bind_int64(q, 1, calls[i].call);
 		sqlite3_step(q);
 	}
 	sqlite3_finalize(q);
@@ -301,11 +301,9 @@ int store_detection_rates(store *st, int64_t tracker, const char *segment_key,
 	}
 	sqlite3_finalize(q);
 	free(calls);
-	free(durs);
 	return rc == SQLITE_DONE ? 0 : store_fail(st, "detection rates", err, errlen);
 fail:
 	free(calls);
-	free(durs);
 	return -1;
 }
 

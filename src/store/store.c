@@ -29,6 +29,8 @@ static const char *const migrations[] = {
 	"  audio TEXT,"
 	"  audio_ok INTEGER NOT NULL DEFAULT 0,"
 	"  audio_ms INTEGER NOT NULL DEFAULT 0,"
+	"  first_sentence INTEGER NOT NULL DEFAULT 0,"
+	"  n_sentences INTEGER NOT NULL DEFAULT 0,"
 	"  imported_at INTEGER NOT NULL);"
 	"CREATE INDEX calls_started ON calls(started_unix);"
 	"CREATE INDEX calls_scope ON calls(scope, started_unix);"
@@ -513,6 +515,19 @@ int store_call_put(store *st, const struct store_call_in *c, int64_t *call_idp,
 			goto fail;
 		}
 	}
+	s = store_prep(st, "UPDATE calls SET first_sentence = ?, n_sentences = ? WHERE id = ?",
+		       err, errlen);
+	if (!s)
+		goto fail;
+	sqlite3_bind_int64(s, 1, next);
+	sqlite3_bind_int64(s, 2, (int64_t)c->n_sentences);
+	sqlite3_bind_int64(s, 3, call_id);
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		sqlite3_finalize(s);
+		store_fail(st, "insert call", err, errlen);
+		goto fail;
+	}
+	sqlite3_finalize(s);
 	free(party_ids);
 	return 0;
 fail:
@@ -541,8 +556,7 @@ void store_calls_free(struct store_call *calls, size_t n)
 
 #define CALL_COLUMNS "c.id, c.ext_id, c.title, c.started, c.started_unix, c.duration_ms," \
 	" c.scope, c.language, c.audio, c.audio_ok, c.audio_ms," \
-	" (SELECT COUNT(*) FROM sentences s WHERE s.call = c.id)," \
-	" (SELECT MIN(s.id) FROM sentences s WHERE s.call = c.id)"
+	" c.n_sentences, c.first_sentence"
 
 static void call_from_row(sqlite3_stmt *s, struct store_call *c)
 {

@@ -333,18 +333,18 @@ int store_tracker_set_live_model(store *st, int64_t id, int64_t model, char *err
 }
 
 int store_calls_matching(store *st, const struct store_settings *s, int64_t since_unix,
-			 int64_t **calls, int64_t **durations, size_t *n, char *err, size_t errlen)
+			 struct store_call_span **out, size_t *n, char *err, size_t errlen)
 {
 	struct sbuf sql = {0};
-	size_t cap = 0, cap2 = 0;
-	*calls = NULL;
-	*durations = NULL;
+	size_t cap = 0, nf = s ? s->n_filters : 0;
+	*out = NULL;
 	*n = 0;
-	sbuf_add(&sql, "SELECT c.id, c.duration_ms FROM calls c WHERE c.started_unix >= ?");
-	if (s->scope != STORE_SCOPE_ALL)
+	sbuf_add(&sql, "SELECT c.id, c.first_sentence, c.n_sentences, c.started_unix, c.duration_ms,"
+		 " c.scope, c.imported_at FROM calls c WHERE c.started_unix >= ?1");
+	if (s && s->scope != STORE_SCOPE_ALL)
 		sbuf_printf(&sql, " AND c.scope = %d", s->scope);
 	/* Filters: values of one key are alternatives, different keys must all hold. */
-	for (size_t i = 0; i < s->n_filters; i++) {
+	for (size_t i = 0; i < nf; i++) {
 		int first = 1;
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(s->filters[j].key, s->filters[i].key))
@@ -354,9 +354,9 @@ int store_calls_matching(store *st, const struct store_settings *s, int64_t sinc
 		sbuf_printf(&sql, " AND EXISTS (SELECT 1 FROM call_meta m WHERE m.call = c.id"
 			    " AND m.key = ?%zu AND m.value IN (", i + 2);
 		int k = 0;
-		for (size_t j = i; j < s->n_filters; j++)
+		for (size_t j = i; j < nf; j++)
 			if (!strcmp(s->filters[j].key, s->filters[i].key))
-				sbuf_printf(&sql, "%s?%zu", k++ ? ", " : "", s->n_filters + j + 2);
+				sbuf_printf(&sql, "%s?%zu", k++ ? ", " : "", nf + j + 2);
 		sbuf_add(&sql, "))");
 	}
 	sbuf_add(&sql, " ORDER BY c.id");
@@ -365,17 +365,21 @@ int store_calls_matching(store *st, const struct store_settings *s, int64_t sinc
 	if (!q)
 		return -1;
 	sqlite3_bind_int64(q, 1, since_unix);
-	for (size_t i = 0; i < s->n_filters; i++) {
+	for (size_t i = 0; i < nf; i++) {
 		sqlite3_bind_text(q, (int)i + 2, s->filters[i].key, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, (int)(s->n_filters + i) + 2, s->filters[i].value, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, (int)(nf + i) + 2, s->filters[i].value, -1, SQLITE_STATIC);
 	}
 	int rc;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		xgrow(calls, &cap, *n + 1, sizeof(**calls));
-		xgrow(durations, &cap2, *n + 1, sizeof(**durations));
-		(*calls)[*n] = sqlite3_column_int64(q, 0);
-		(*durations)[*n] = sqlite3_column_int64(q, 1);
-		(*n)++;
+		xgrow(out, &cap, *n + 1, sizeof(**out));
+		struct store_call_span *x = &(*out)[(*n)++];
+		x->call = sqlite3_column_int64(q, 0);
+		x->first = sqlite3_column_int64(q, 1);
+		x->n = sqlite3_column_int64(q, 2);
+		x->started_unix = sqlite3_column_int64(q, 3);
+		x->duration_ms = sqlite3_column_int64(q, 4);
+		x->scope = sqlite3_column_int(q, 5);
+		x->imported_unix = sqlite3_column_int64(q, 6);
 	}
 	sqlite3_finalize(q);
 	return rc == SQLITE_DONE ? 0 : store_fail(st, "match calls", err, errlen);

@@ -1,0 +1,750 @@
+/* The trainer's public operations: rounds, tags, models, the overview, scoring,
+ * activation and publishing. */
+#include "learn.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "sampler.h"
+#include "trainer.h"
+#include "xmalloc.h"
+
+#define SECONDS_PER_MONTH 2629746	/* 30.436875 days */
+#define SAMPLES 20
+
+/* ------------------------------------------------------------------ states */
+
+int learn_has_draft(const struct store_tracker *t)
+{
+	return t->active && (t->has_draft_settings || (t->latest_model && t->latest_model != t->live_model));
+}
+
+const char *learn_state_name(const struct store_tracker *t)
+{
+	static char buf[64];
+	if (t->active)
+		return learn_has_draft(t) ? "active, unpublished changes" : "active";
+	if (t->n_examples < LEARN_MIN_EXAMPLES)
+		return "needs examples";
+	int done = t->rounds - (t->round_open ? 1 : 0);
+	if (t->latest_model && done >= LEARN_FIRST_MODEL_ROUND)
+		return "model ready";
+	if (t->rounds == 0)
+		return "ready to tag";
+	snprintf(buf, sizeof(buf), "in training: round %d", t->round_open ? t->rounds : t->rounds + 1);
+	return buf;
+}
+
+/* ------------------------------------------------------------------ models in use */
+
+/* The newest stored model of a tracker, loaded; retrained in memory when the index's
+ * word vectors changed since it was made. Returns 1 when there is none. */
+static int current_model(store *st, const struct learn_index *ix, int64_t tracker, int64_t model_id,
+			 struct store_model **row, struct lmodel **m, char *err, size_t errlen)
+{
+	*row = NULL;
+	*m = NULL;
+	int rc = model_id ? store_model_get(st, model_id, row, err, errlen)
+			  : store_model_latest(st, tracker, row, err, errlen);
+	if (rc)
+		return rc;
+	*m = model_load((*row)->blob, (*row)->blob_len);
+	if (*m && (*m)->vec_epoch == ix->vec_epoch)
+		return 0;
+	/* The vectors were retrained since: the same data gives the model in today's space. */
+	double threshold = *m ? (*m)->threshold : (*row)->threshold;
+	lmodel_free(*m);
+	struct tdata d;
+	if (tdata_load(st, ix, tracker, &d, err, errlen) < 0) {
+		store_model_free(*row);
+		*row = NULL;
+		return -1;
+	}
+	*m = trainer_fit(ix, &d, NULL, err, errlen);
+	tdata_free(&d);
+	if (!*m) {
+		store_model_free(*row);
+		*row = NULL;
+		return -1;
+	}
+	(*m)->threshold = threshold;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ rounds and tags */
+
+static int check_ready(const struct tdata *d, char *err, size_t errlen)
+{
+	if (d->n_ex < LEARN_MIN_EXAMPLES)
+		return errf(err, errlen, "tracker '%s' has %zu example sentences; a round needs at "
+			    "least %d (add them with `tracker examples %lld add ...`)",
+			    d->t->live.name, d->n_ex, LEARN_MIN_EXAMPLES, (long long)d->tracker);
+	if (d->pool.n == 0)
+		return errf(err, errlen, "tracker '%s' has no sentences to ask: its filters, side "
+			    "and part of the call leave no calls in this workspace",
+			    d->t->live.name);
+	return 0;
+}
+
+int learn_round(store *st, const struct learn_index *ix, int64_t tracker, struct store_round **out,
+		int *built, char *err, size_t errlen)
+{
+	struct store_round *r = NULL;
+	struct tdata d;
+	*out = NULL;
+	if (built)
+		*built = 0;
+	int rc = store_round_latest(st, tracker, &r, err, errlen);
+	if (rc < 0)
+		return -1;
+	if (rc == 0 && !r->completed) {
+		*out = r;
+		return 0;
+	}
+	int number = r ? r->number + 1 : 1;
+	store_round_free(r);
+	if (tdata_load(st, ix, tracker, &d, err, errlen) < 0)
+		return -1;
+	if (check_ready(&d, err, errlen) < 0) {
+		tdata_free(&d);
+		return -1;
+	}
+	struct store_round_item *items;
+	size_t n;
+	rc = sampler_build(ix, &d, number, &items, &n, err, errlen);
+	tdata_free(&d);
+	if (rc < 0)
+		return -1;
+	rc = store_round_create(st, tracker, number, items, n, NULL, err, errlen);
+	free(items);
+	if (rc < 0)
+		return -1;
+	if (built)
+		*built = 1;
+	return store_round_latest(st, tracker, out, err, errlen) == 0 ? 0 : -1;
+}
+
+int learn_tag(store *st, const struct learn_index *ix, int64_t tracker, int64_t sentence, int label,
+	      struct learn_tag_result *res, char *err, size_t errlen)
+{
+	struct learn_tag_result tmp;
+	if (!res)
+		res = &tmp;
+	memset(res, 0, sizeof(*res));
+	int completed = 0;
+	if (store_tag_set(st, tracker, sentence, label, &completed, err, errlen) < 0)
+		return -1;
+	res->round_completed = completed;
+	if (!completed)
+		return 0;
+	struct store_round *r = NULL;
+	if (store_round_latest(st, tracker, &r, err, errlen) != 0)
+		return -1;
+	int number = r->number;
+	store_round_free(r);
+	if (number < LEARN_FIRST_MODEL_ROUND)
+		return 0;
+	if (learn_train(st, ix, tracker, NULL, NULL, NULL, &res->model_version, err, errlen) < 0)
+		return -1;
+	res->trained = 1;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ training */
+
+/* Detections of a model on a pool: a 0/1 flag per pool sentence. */
+static uint8_t *detect(const struct learn_index *ix, const struct lmodel *m, const struct pool *p,
+		       size_t *count)
+{
+	float *prob = xmalloc((p->n + 1) * sizeof(float));
+	uint8_t *on = xcalloc(p->n + 1, 1);
+	trainer_score_pool(ix, m, p, prob);
+	*count = 0;
+	for (size_t i = 0; i < p->n; i++)
+		if (prob[i] >= m->threshold) {
+			on[i] = 1;
+			(*count)++;
+		}
+	free(prob);
+	return on;
+}
+
+static void add_num(cJSON *o, const char *k, double v)
+{
+	if (isnan(v) || isinf(v))
+		cJSON_AddNullToObject(o, k);
+	else
+		cJSON_AddNumberToObject(o, k, v);
+}
+
+static double json_num(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+	return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
+
+int learn_train(store *st, const struct learn_index *ix, int64_t tracker, learn_progress_fn progress,
+		void *ctx, volatile int *cancel, int *version, char *err, size_t errlen)
+{
+	struct tdata d;
+	struct estimate est;
+	if (tdata_load(st, ix, tracker, &d, err, errlen) < 0)
+		return -1;
+	int rc = -1;
+	struct lmodel *m = NULL, *prev = NULL;
+	struct store_model *prev_row = NULL;
+	uint8_t *now_on = NULL, *prev_on = NULL;
+	cJSON *rep = NULL;
+	if (d.n_ex < LEARN_MIN_EXAMPLES) {
+		check_ready(&d, err, errlen);
+		goto out;
+	}
+	if (progress)
+		progress(ctx, "estimating on held-out calls", 0.1);
+	if (trainer_estimate(ix, &d, &est, err, errlen) < 0)
+		goto out;
+	if (cancel && *cancel) {
+		errf(err, errlen, "cancelled");
+		goto out;
+	}
+	if (progress)
+		progress(ctx, "training the model", 0.6);
+	m = trainer_fit(ix, &d, NULL, err, errlen);
+	if (!m)
+		goto out;
+	m->threshold = est.threshold;
+	m->cal_a = est.cal_a;
+	m->cal_b = est.cal_b;
+
+	/* How much the detections moved since the previous version, on the whole scope. */
+	size_t n_now = 0, n_prev = 0;
+	now_on = detect(ix, m, &d.pool, &n_now);
+	double change = NAN, prev_change = NAN;
+	int has_prev = store_model_latest(st, tracker, &prev_row, err, errlen);
+	if (has_prev < 0)
+		goto out;
+	if (has_prev == 0) {
+		prev = model_load(prev_row->blob, prev_row->blob_len);
+		cJSON *pr = cJSON_Parse(prev_row->report);
+		prev_change = json_num(pr, "change");
+		cJSON_Delete(pr);
+		if (prev && prev->vec_epoch == ix->vec_epoch) {
+			prev_on = detect(ix, prev, &d.pool, &n_prev);
+			size_t diff = 0, uni = 0;
+			for (size_t i = 0; i < d.pool.n; i++) {
+				diff += now_on[i] != prev_on[i];
+				uni += now_on[i] || prev_on[i];
+			}
+			change = uni ? (double)diff / (double)uni : 0;
+		}
+	}
+
+	int64_t n_tags = 0, yes = 0, no = 0, unsure = 0;
+	for (size_t i = 0; i < d.n_tags; i++) {
+		n_tags += tag_trainable(&d.tags[i]);
+		yes += d.tags[i].label == STORE_TAG_YES;
+		no += d.tags[i].label == STORE_TAG_NO;
+		unsure += d.tags[i].label == STORE_TAG_UNSURE;
+	}
+	rep = cJSON_CreateObject();
+	add_num(rep, "precision", est.precision);
+	add_num(rep, "recall", est.recall);
+	add_num(rep, "precision_lo", est.precision_lo);
+	add_num(rep, "precision_hi", est.precision_hi);
+	add_num(rep, "recall_lo", est.recall_lo);
+	add_num(rep, "recall_hi", est.recall_hi);
+	add_num(rep, "f1", est.f1);
+	add_num(rep, "threshold", est.threshold);
+	cJSON_AddNumberToObject(rep, "splits", est.splits);
+	cJSON_AddNumberToObject(rep, "held_out", (double)est.held_out);
+	add_num(rep, "change", change);
+	add_num(rep, "previous_change", prev_change);
+	cJSON_AddNumberToObject(rep, "detections", (double)n_now);
+	cJSON_AddNumberToObject(rep, "scope", (double)d.pool.n);
+	cJSON_AddNumberToObject(rep, "rounds", d.rounds_done);
+	cJSON_AddNumberToObject(rep, "yes", (double)yes);
+	cJSON_AddNumberToObject(rep, "no", (double)no);
+	cJSON_AddNumberToObject(rep, "unsure", (double)unsure);
+	char *text = cJSON_PrintUnformatted(rep);
+	size_t blob_len;
+	void *blob = model_save(m, &blob_len);
+	struct store_model row = {
+		.tracker = tracker, .threshold = est.threshold, .n_tags = (int)n_tags,
+		.provisional = d.rounds_done < LEARN_FIRST_MODEL_ROUND, .state = STORE_MODEL_DRAFT,
+		.precision = est.precision, .recall = est.recall, .blob = blob,
+		.blob_len = blob_len, .report = text,
+	};
+	rc = store_model_put(st, &row, err, errlen);
+	free(blob);
+	free(text);
+	if (rc == 0 && version)
+		*version = row.version;
+	if (progress)
+		progress(ctx, "model ready", 1.0);
+out:
+	cJSON_Delete(rep);
+	free(now_on);
+	free(prev_on);
+	lmodel_free(m);
+	lmodel_free(prev);
+	store_model_free(prev_row);
+	tdata_free(&d);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ the overview */
+
+void learn_overview_free(struct learn_overview *o)
+{
+	if (!o)
+		return;
+	for (size_t i = 0; i < o->n_samples; i++)
+		free(o->samples[i].text);
+	free(o->samples);
+	free(o->audit_note);
+	free(o->advice);
+	free(o);
+}
+
+/* 95% Wilson interval of k successes in n. */
+static void wilson(double k, double n, double *lo, double *hi)
+{
+	double z = 1.96, p = k / n, den = 1 + z * z / n;
+	double centre = (p + z * z / (2 * n)) / den;
+	double half = z * sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den;
+	*lo = centre - half;
+	*hi = centre + half;
+}
+
+static void audit_check(struct learn_overview *o)
+{
+	struct sbuf b = {0};
+	o->audit_precision = o->audit_detected >= 3 ? (double)o->audit_detected_yes / (double)o->audit_detected : NAN;
+	o->audit_recall = o->audit_yes >= 3 ? (double)o->audit_detected_yes / (double)o->audit_yes : NAN;
+	if (!isnan(o->audit_precision) && !isnan(o->precision)) {
+		double lo, hi;
+		wilson((double)o->audit_detected_yes, (double)o->audit_detected, &lo, &hi);
+		if (o->precision < lo || o->precision > hi) {
+			o->audit_disagrees = 1;
+			sbuf_printf(&b, "The audit sample (sentences drawn at random and never trained "
+				    "on) finds precision %.0f%% (%lld of %lld detections right), outside "
+				    "what the estimate of %.0f%% allows. ", o->audit_precision * 100,
+				    (long long)o->audit_detected_yes, (long long)o->audit_detected,
+				    o->precision * 100);
+		}
+	}
+	if (!isnan(o->audit_recall) && !isnan(o->recall)) {
+		double lo, hi;
+		wilson((double)o->audit_detected_yes, (double)o->audit_yes, &lo, &hi);
+		if (o->recall < lo || o->recall > hi) {
+			o->audit_disagrees = 1;
+			sbuf_printf(&b, "The audit sample finds a hit rate of %.0f%% (%lld of %lld), "
+				    "outside what the estimate of %.0f%% allows. ", o->audit_recall * 100,
+				    (long long)o->audit_detected_yes, (long long)o->audit_yes,
+				    o->recall * 100);
+		}
+	}
+	if (o->audit_disagrees) {
+		sbuf_add(&b, "Train more rounds before trusting the estimate.");
+		o->audit_note = sbuf_take(&b);
+	} else if (o->audit_tagged > 0) {
+		sbuf_printf(&b, "The audit sample (%lld sentences drawn at random, never trained on) "
+			    "agrees with the estimate as far as it can tell.", (long long)o->audit_tagged);
+		o->audit_note = sbuf_take(&b);
+	}
+	sbuf_free(&b);
+}
+
+int learn_overview_get(store *st, const struct learn_index *ix, int64_t tracker,
+		       struct learn_overview **out, char *err, size_t errlen)
+{
+	struct tdata d;
+	*out = NULL;
+	if (tdata_load(st, ix, tracker, &d, err, errlen) < 0)
+		return -1;
+	struct learn_overview *o = xcalloc(1, sizeof(*o));
+	o->tracker = tracker;
+	o->rounds = d.rounds_done;
+	o->examples = (int64_t)d.n_ex;
+	o->threshold = o->precision = o->recall = NAN;
+	o->precision_lo = o->precision_hi = o->recall_lo = o->recall_hi = NAN;
+	o->audit_precision = o->audit_recall = o->change = o->est_detections = NAN;
+	o->scope_sentences = (int64_t)d.pool.n;
+	for (size_t i = 0; i < d.n_tags; i++) {
+		o->yes += d.tags[i].label == STORE_TAG_YES;
+		o->no += d.tags[i].label == STORE_TAG_NO;
+		o->unsure += d.tags[i].label == STORE_TAG_UNSURE;
+	}
+	struct store_model *row = NULL;
+	struct lmodel *m = NULL;
+	int rc = current_model(st, ix, tracker, 0, &row, &m, err, errlen);
+	if (rc < 0) {
+		tdata_free(&d);
+		learn_overview_free(o);
+		return -1;
+	}
+	if (rc == 0) {
+		cJSON *r = cJSON_Parse(row->report);
+		o->model_version = row->version;
+		o->provisional = row->provisional;
+		o->threshold = m->threshold;
+		o->precision = json_num(r, "precision");
+		o->recall = json_num(r, "recall");
+		o->precision_lo = json_num(r, "precision_lo");
+		o->precision_hi = json_num(r, "precision_hi");
+		o->recall_lo = json_num(r, "recall_lo");
+		o->recall_hi = json_num(r, "recall_hi");
+		o->splits = (int)json_num(r, "splits");
+		o->held_out = (int64_t)json_num(r, "held_out");
+		o->change = json_num(r, "change");
+		double prev_change = json_num(r, "previous_change");
+		cJSON_Delete(r);
+		if (isnan(o->change))
+			o->advice = xstrdup("This is the first model: tag another round to see whether "
+					    "its detections settle.");
+		else if (o->change < 0.05 && (isnan(prev_change) || prev_change < 0.10)) {
+			o->plateau = 1;
+			o->advice = xasprintf("The model has settled: only %.0f%% of its detections "
+					      "changed with the last round, so more rounds are unlikely "
+					      "to change much.", o->change * 100);
+		} else {
+			o->advice = xasprintf("%.0f%% of the model's detections changed with the last "
+					      "round: more rounds are likely to help.", o->change * 100);
+		}
+
+		/* The audit sample: never trained on, so the model meets it fresh. */
+		for (size_t i = 0; i < d.n_tags; i++) {
+			const struct store_tag *t = &d.tags[i];
+			if (!t->audit || (t->label != STORE_TAG_YES && t->label != STORE_TAG_NO))
+				continue;
+			int hit = sigmoid(model_logit(m, &d.tagf[i])) >= m->threshold;
+			o->audit_tagged++;
+			o->audit_yes += t->label == STORE_TAG_YES;
+			o->audit_detected += hit;
+			o->audit_detected_yes += hit && t->label == STORE_TAG_YES;
+		}
+		audit_check(o);
+
+		/* What it would detect in the calls, and 20 of those spread over calls. */
+		float *prob = xmalloc((d.pool.n + 1) * sizeof(float));
+		trainer_score_pool(ix, m, &d.pool, prob);
+		size_t nd = 0;
+		size_t *det = xmalloc((d.pool.n + 1) * sizeof(size_t));
+		for (size_t i = 0; i < d.pool.n; i++)
+			if (prob[i] >= m->threshold)
+				det[nd++] = i;
+		o->est_detections = (double)nd;
+		struct rng rg;
+		rng_seed(&rg, (uint64_t)row->id * 7777 + 1);
+		for (size_t i = nd; i > 1; i--) {
+			size_t j = rng_below(&rg, i);
+			size_t t = det[i - 1];
+			det[i - 1] = det[j];
+			det[j] = t;
+		}
+		uint8_t *taken = xcalloc(nd + 1, 1);
+		o->samples = xcalloc(SAMPLES, sizeof(*o->samples));
+		for (int pass = 0; pass < 2 && o->n_samples < SAMPLES; pass++)
+			for (size_t k = 0; k < nd && o->n_samples < SAMPLES; k++) {
+				if (taken[k])
+					continue;
+				int64_t id = d.pool.ids[det[k]];
+				int seen = 0;
+				for (size_t j = 0; pass == 0 && j < o->n_samples && !seen; j++)
+					seen = o->samples[j].call == (int64_t)ix->call[id];
+				if (seen)
+					continue;
+				taken[k] = 1;
+				struct learn_sample *s = &o->samples[o->n_samples++];
+				s->sentence = id;
+				s->call = ix->call[id];
+				s->score = prob[det[k]];
+			}
+		free(taken);
+		free(det);
+		free(prob);
+		for (size_t i = 0; i < o->n_samples; i++) {
+			struct store_sentence *ctxs;
+			size_t n, target;
+			if (store_sentence_context(st, o->samples[i].sentence, 0, 0, &ctxs, &n, &target,
+						   err, errlen) == 0) {
+				o->samples[i].text = xstrdup(ctxs[target].text);
+				store_sentences_free(ctxs, n);
+			} else {
+				o->samples[i].text = xstrdup("");
+			}
+		}
+	}
+	store_model_free(row);
+	lmodel_free(m);
+	tdata_free(&d);
+	*out = o;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ scoring */
+
+int learn_score_texts(store *st, const struct learn_index *ix, int64_t tracker,
+		      const char *const *texts, size_t n, double *scores, int *match,
+		      char *err, size_t errlen)
+{
+	struct store_model *row;
+	struct lmodel *m;
+	int rc = current_model(st, ix, tracker, 0, &row, &m, err, errlen);
+	if (rc < 0)
+		return -1;
+	if (rc > 0)
+		return errf(err, errlen, "tracker %lld has no model yet: a model is built after "
+			    "round %d (or with `tracker train %lld`)", (long long)tracker,
+			    LEARN_FIRST_MODEL_ROUND, (long long)tracker);
+	text_stemmer *stem = text_stemmer_new();
+	struct feats f = {0};
+	for (size_t i = 0; i < n; i++) {
+		feats_of_text(ix, stem, texts[i], &f);
+		scores[i] = sigmoid(model_logit(m, &f));
+		match[i] = scores[i] >= m->threshold;
+	}
+	feats_free(&f);
+	text_stemmer_free(stem);
+	store_model_free(row);
+	lmodel_free(m);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ activation */
+
+/* Scores the pool with a model and returns the detections. */
+static struct store_detection_in *detections_of(const struct learn_index *ix, const struct lmodel *m,
+						const struct pool *p, size_t *n)
+{
+	float *prob = xmalloc((p->n + 1) * sizeof(float));
+	trainer_score_pool(ix, m, p, prob);
+	struct store_detection_in *d = NULL;
+	size_t cap = 0;
+	*n = 0;
+	for (size_t i = 0; i < p->n; i++)
+		if (prob[i] >= m->threshold) {
+			xgrow(&d, &cap, *n + 1, sizeof(*d));
+			d[*n].sentence = p->ids[i];
+			d[*n].call = ix->call[p->ids[i]];
+			d[*n].score = prob[i];
+			(*n)++;
+		}
+	free(prob);
+	return d;
+}
+
+/* Calls an active tracker covers: started inside its window, or imported after it was
+ * activated. */
+static int active_pool(store *st, const struct learn_index *ix, const struct store_tracker *t,
+		       int64_t activated_at, int months, struct pool *p, char *err, size_t errlen)
+{
+	struct store_call_span *sp;
+	size_t n, k = 0;
+	if (store_calls_matching(st, &t->live, INT64_MIN, &sp, &n, err, errlen) < 0)
+		return -1;
+	int64_t since = activated_at - (int64_t)months * SECONDS_PER_MONTH;
+	for (size_t i = 0; i < n; i++)
+		if (months > 0 ? sp[i].started_unix >= since || sp[i].imported_unix >= activated_at
+			       : sp[i].imported_unix > activated_at || sp[i].started_unix >= activated_at)
+			sp[k++] = sp[i];
+	pool_from_spans(ix, &t->live, sp, k, p);
+	free(sp);
+	return 0;
+}
+
+static int store_scored(store *st, const struct learn_index *ix, int64_t tracker, int64_t model_id,
+			const struct lmodel *m, int64_t activated_at, int months, size_t *count,
+			char *err, size_t errlen)
+{
+	struct store_tracker *t;
+	struct pool p = {0};
+	if (store_tracker_get(st, tracker, &t, err, errlen) < 0)
+		return -1;
+	int rc = active_pool(st, ix, t, activated_at, months, &p, err, errlen);
+	store_tracker_free(t);
+	if (rc < 0)
+		return -1;
+	size_t n;
+	struct store_detection_in *d = detections_of(ix, m, &p, &n);
+	rc = store_detections_replace(st, tracker, model_id, d, n, err, errlen);
+	free(d);
+	pool_free(&p);
+	if (count)
+		*count = n;
+	return rc;
+}
+
+int learn_activate(store *st, const struct learn_index *ix, int64_t tracker, int months,
+		   learn_progress_fn progress, void *ctx, volatile int *cancel,
+		   size_t *detections, char *err, size_t errlen)
+{
+	struct store_tracker *t = NULL, *all = NULL;
+	size_t n_all = 0;
+	int rc = -1;
+	struct store_model *row = NULL;
+	struct lmodel *m = NULL;
+	if (months < 0 || months > 120)
+		return errf(err, errlen, "months of past calls must be 0 to 120, not %d", months);
+	if (store_tracker_get(st, tracker, &t, err, errlen) < 0)
+		return -1;
+	if (store_trackers_list(st, &all, &n_all, err, errlen) < 0)
+		goto out;
+	int active = 0;
+	for (size_t i = 0; i < n_all; i++)
+		active += all[i].active && all[i].id != tracker;
+	if (active >= LEARN_MAX_ACTIVE) {
+		errf(err, errlen, "%d trackers are active already, the most there can be at once; "
+		     "deactivate one before activating '%s'", active, t->live.name);
+		goto out;
+	}
+	int has = current_model(st, ix, tracker, 0, &row, &m, err, errlen);
+	if (has < 0)
+		goto out;
+	if (has > 0) {
+		errf(err, errlen, "tracker '%s' has no model yet: tag %d rounds first (`tracker "
+		     "round %lld`)", t->live.name, LEARN_FIRST_MODEL_ROUND, (long long)tracker);
+		goto out;
+	}
+	if (t->has_draft_settings && store_tracker_publish_settings(st, tracker, err, errlen) < 0)
+		goto out;
+	if (progress)
+		progress(ctx, "scoring past calls", 0.1);
+	if (cancel && *cancel) {
+		errf(err, errlen, "cancelled");
+		goto out;
+	}
+	int64_t now = (int64_t)time(NULL);
+	const char *fake = getenv("TRACKER_NOW");
+	if (fake && *fake)
+		now = strtoll(fake, NULL, 10);
+	if (store_tracker_set_active(st, tracker, 1, months, err, errlen) < 0 ||
+	    store_tracker_set_live_model(st, tracker, row->id, err, errlen) < 0 ||
+	    store_model_set_state(st, row->id, STORE_MODEL_PUBLISHED, err, errlen) < 0)
+		goto out;
+	store_tracker_free(t);
+	t = NULL;
+	if (store_tracker_get(st, tracker, &t, err, errlen) < 0)
+		goto out;
+	(void)now;
+	if (store_scored(st, ix, tracker, row->id, m, t->activated_at, months, detections, err, errlen) < 0)
+		goto out;
+	if (progress)
+		progress(ctx, "active", 1.0);
+	rc = 0;
+out:
+	store_model_free(row);
+	lmodel_free(m);
+	store_trackers_free(all, n_all);
+	store_tracker_free(t);
+	return rc;
+}
+
+int learn_publish(store *st, const struct learn_index *ix, int64_t tracker,
+		  learn_progress_fn progress, void *ctx, volatile int *cancel,
+		  size_t *detections, char *err, size_t errlen)
+{
+	struct store_tracker *t = NULL;
+	struct store_model *row = NULL;
+	struct lmodel *m = NULL;
+	int rc = -1;
+	if (store_tracker_get(st, tracker, &t, err, errlen) < 0)
+		return -1;
+	if (!t->active) {
+		errf(err, errlen, "tracker '%s' is not active: activate it (`tracker activate %lld`), "
+		     "which publishes its model", t->live.name, (long long)tracker);
+		goto out;
+	}
+	if (!learn_has_draft(t)) {
+		errf(err, errlen, "tracker '%s' has no unpublished changes", t->live.name);
+		goto out;
+	}
+	if (t->has_draft_settings && store_tracker_publish_settings(st, tracker, err, errlen) < 0)
+		goto out;
+	if (current_model(st, ix, tracker, 0, &row, &m, err, errlen) != 0)
+		goto out;
+	if (cancel && *cancel) {
+		errf(err, errlen, "cancelled");
+		goto out;
+	}
+	if (progress)
+		progress(ctx, "scoring calls again", 0.2);
+	if (store_tracker_set_live_model(st, tracker, row->id, err, errlen) < 0 ||
+	    store_model_set_state(st, row->id, STORE_MODEL_PUBLISHED, err, errlen) < 0 ||
+	    store_scored(st, ix, tracker, row->id, m, t->activated_at, t->backfill_months,
+			 detections, err, errlen) < 0)
+		goto out;
+	if (progress)
+		progress(ctx, "published", 1.0);
+	rc = 0;
+out:
+	store_model_free(row);
+	lmodel_free(m);
+	store_tracker_free(t);
+	return rc;
+}
+
+int learn_score_new_calls(store *st, const int64_t *calls, size_t n,
+			  struct learn_import_report *rep, char *err, size_t errlen)
+{
+	struct store_tracker *t = NULL;
+	size_t nt = 0;
+	struct learn_index *ix = NULL;
+	int rc = -1;
+	memset(rep, 0, sizeof(*rep));
+	if (n == 0 || store_trackers_list(st, &t, &nt, err, errlen) < 0)
+		return n == 0 ? 0 : -1;
+	size_t active = 0;
+	for (size_t i = 0; i < nt; i++)
+		active += t[i].active != 0;
+	if (!active) {
+		rc = 0;
+		goto out;
+	}
+	if (learn_index_load(st, &ix, NULL, NULL, NULL, err, errlen) < 0)
+		goto out;
+	for (size_t i = 0; i < nt; i++) {
+		if (!t[i].active || !t[i].live_model)
+			continue;
+		struct store_model *row;
+		struct lmodel *m;
+		if (current_model(st, ix, t[i].id, t[i].live_model, &row, &m, err, errlen) != 0)
+			goto out;
+		struct store_call_span *sp;
+		size_t ns, k = 0;
+		if (store_calls_matching(st, &t[i].live, INT64_MIN, &sp, &ns, err, errlen) < 0) {
+			store_model_free(row);
+			lmodel_free(m);
+			goto out;
+		}
+		for (size_t j = 0; j < ns; j++)
+			for (size_t c = 0; c < n; c++)
+				if (sp[j].call == calls[c]) {
+					sp[k++] = sp[j];
+					break;
+				}
+		struct pool p;
+		pool_from_spans(ix, &t[i].live, sp, k, &p);
+		free(sp);
+		size_t nd;
+		struct store_detection_in *d = detections_of(ix, m, &p, &nd);
+		int r2 = store_detections_add(st, t[i].id, row->id, d, nd, err, errlen);
+		free(d);
+		pool_free(&p);
+		store_model_free(row);
+		lmodel_free(m);
+		if (r2 < 0)
+			goto out;
+		rep->trackers++;
+		rep->detections += nd;
+	}
+	rc = 0;
+out:
+	learn_index_free(ix);
+	store_trackers_free(t, nt);
+	return rc;
+}

@@ -1,0 +1,13 @@
+/* Internal to learn: building a round. */
+#ifndef LEARN_SAMPLER_H
+#define LEARN_SAMPLER_H
+
+#include "trainer.h"
+
+/* Draws round `number` for the tracker: up to LEARN_ROUND_SIZE sentences, each with the
+ * method that chose it and the probability it had. *out is owned by the caller (free();
+ * the method strings are static). Fails when no sentence is left to ask. */
+int sampler_build(const struct learn_index *ix, const struct tdata *d, int number,
+		  struct store_round_item **out, size_t *nout, char *err, size_t errlen);
+
+#endif

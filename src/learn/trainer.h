@@ -1,0 +1,61 @@
+/* Internal to learn: what the trainer knows of a tracker, training and estimates. */
+#ifndef LEARN_TRAINER_H
+#define LEARN_TRAINER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "internal.h"
+
+/* A tracker's examples, tags and scope, with their features. */
+struct tdata {
+	int64_t tracker;
+	struct store_tracker *t;
+	const struct store_settings *set;	/* settings in use (draft if any) (borrowed) */
+	struct store_example *ex;
+	size_t n_ex;
+	struct feats *exf;			/* features of each example */
+	struct store_tag *tags;
+	size_t n_tags;
+	struct feats *tagf;			/* features of each tagged sentence */
+	struct pool pool;			/* sentences in scope */
+	int rounds_done;			/* completed rounds */
+	int rounds;				/* rounds made */
+};
+
+int tdata_load(store *st, const struct learn_index *ix, int64_t tracker, struct tdata *d,
+	       char *err, size_t errlen);
+void tdata_free(struct tdata *d);
+
+/* Which tags a model may learn from: yes/no tags that are not audit items. */
+static inline int tag_trainable(const struct store_tag *t)
+{
+	return !t->audit && (t->label == STORE_TAG_YES || t->label == STORE_TAG_NO);
+}
+
+/* Trains on the examples, the tags with use[i] set (all trainable ones when use is
+ * NULL) and background sentences of the scope taken as no. */
+struct lmodel *trainer_fit(const struct learn_index *ix, const struct tdata *d,
+			   const uint8_t *use, char *err, size_t errlen);
+
+/* What cross-validation found. */
+struct estimate {
+	double threshold;	/* operating threshold on the probability */
+	double precision, recall, f1;
+	double precision_lo, precision_hi, recall_lo, recall_hi;
+	int splits;		/* splits that could be trained */
+	int64_t held_out;	/* held-out predictions they made */
+	double cal_a, cal_b;	/* calibration of the logit (P(yes) on the workspace) */
+};
+
+/* 10 repeated 90/10 splits by call of the trainable tags: held-out predictions weighted
+ * by how each tag was sampled give the threshold and the estimates. Returns 1 (and
+ * leaves the estimates NAN) when there are too few tags to say anything. */
+int trainer_estimate(const struct learn_index *ix, const struct tdata *d, struct estimate *e,
+		     char *err, size_t errlen);
+
+/* Probabilities of the pool sentences under a model (fast path). */
+void trainer_score_pool(const struct learn_index *ix, const struct lmodel *m,
+			const struct pool *p, float *prob);
+
+#endif
