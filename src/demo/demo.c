@@ -99,20 +99,19 @@ struct planned {
 
 struct asr_pair {
 	char *from, *to;
+	size_t from_len;
 };
 
 /* What stays the same over all calls of one run. */
 struct gen {
 	const struct demo_gram *g;
 	int r_first, r_last, r_company, r_team, r_region, r_smalltalk, r_backchannel;
-	int r_filler, r_open[2], r_close[2], r_intro_rep2, r_intro_cust2, r_agenda_internal;
+	int r_filler, r_filler_start, r_open[2], r_close[2], r_intro_rep2, r_intro_cust2, r_agenda_internal;
 	int r_body_internal, r_title_internal;
 	int r_title[16], r_agenda[16], r_body[16];
 	int r_asr;
 	struct asr_pair *asr;
 	size_t n_asr;
-	char **fillers;
-	size_t n_fillers;
 };
 
 struct call {
@@ -337,6 +336,32 @@ static int word_in(const char *w, size_t len, const char *const *set)
 	return 0;
 }
 
+/* Sentence-initial words that may go lower case when something is put before them;
+ * anything else (names, products) keeps its capital. */
+static const char *const common_words[] = {
+	"so", "we", "it", "the", "our", "do", "is", "can", "what", "how", "and", "but",
+	"that", "they", "you", "if", "when", "there", "are", "does", "would", "could", "any",
+	"just", "let's", "is", "honestly", "okay", "yeah", "yes", "sure", "right", "well",
+	"look", "also", "one", "this", "these", "those", "who", "where", "which", "why",
+	"will", "have", "has", "should", "my", "your", "their", "a", "an", "not", "no",
+	"thanks", "great", "perfect", "got", "makes", "sounds", "quick", "before", "after",
+	"realistically", "full", "to", "for", "on", "in", "at", "from", "with", "as",
+	"we're", "we'd", "we've", "we'll", "it's", "that's", "there's", "what's", "how's",
+	"you're", "they're", "let", "i", "i'm", "i'd", "i'll", "i've", NULL
+};
+
+/* Lower-cases the first letter of a sentence's first word when that is safe. */
+static void lower_first(char *t)
+{
+	size_t l = strlen(t);
+	while (l && !isalnum((unsigned char)t[l - 1]))
+		l--;
+	if (!strcmp(t, "I") || !strncmp(t, "I'", 2))
+		return;
+	if (word_in(t, l, common_words))
+		t[0] = (char)tolower((unsigned char)t[0]);
+}
+
 static const char *const restart_words[] = {
 	"so", "we", "it", "the", "our", "do", "is", "can", "what", "how", "and", "but",
 	"that", "they", "you", "if", "when", "there", NULL
@@ -411,27 +436,20 @@ static char *add_noise(struct call *c, const char *text, int strength)
 						sbuf_addc(&out, '-');
 				}
 				/* the restarted copy continues the sentence in lower case */
-				if (strcmp(tok[i], "I") && strncmp(tok[i], "I'", 2))
-					tok[i][0] = (char)tolower((unsigned char)tok[i][0]);
+				lower_first(tok[i]);
 			}
 		}
 		for (size_t j = i; j < e; j++) {
 			const char *t = tok[j];
 			size_t tl = strlen(t);
-			if (filler && j == filler_at && gen->n_fillers) {
-				const char *f = gen->fillers[demo_rng_below(&c->rng, gen->n_fillers)];
-				if (j == i) {
-					/* at the start: "Um, so we ..." */
-					size_t fl = strlen(f);
-					while (fl && f[fl - 1] == ',')
-						fl--;
-					add_tok(&out, f, fl);
-					sbuf_addc(&out, ',');
-					if (strcmp(t, "I") && strncmp(t, "I'", 2))
-						tok[j][0] = (char)tolower((unsigned char)t[0]);
-				} else {
-					add_tok(&out, f, strlen(f));
-				}
+			if (filler && j == filler_at && j == i) {
+				/* before the sentence: "Um, so we ..." */
+				const char *f = demo_gram_pick_raw(gen->g, gen->r_filler_start, &c->rng);
+				add_tok(&out, f, strlen(f));
+				lower_first(tok[j]);
+			} else if (filler && j == filler_at) {
+				const char *f = demo_gram_pick_raw(gen->g, gen->r_filler, &c->rng);
+				add_tok(&out, f, strlen(f));
 			}
 			if (drop && j == drop_at && j + 1 < e && tok_plain(t) &&
 			    word_in(t, tl, drop_words))
@@ -443,7 +461,9 @@ static char *add_noise(struct call *c, const char *text, int strength)
 			int swapped = 0;
 			if (strength && core) {
 				for (size_t a = 0; a < gen->n_asr; a++) {
-					if (strlen(gen->asr[a].from) != core ||
+					if (gen->asr[a].from_len != core ||
+					    tolower((unsigned char)gen->asr[a].from[0]) !=
+					    tolower((unsigned char)t[0]) ||
 					    strncasecmp(gen->asr[a].from, t, core))
 						continue;
 					if (demo_rng_unit(&c->rng) < 0.12) {
@@ -771,7 +791,10 @@ static void build_conversation(struct call *c, int stage)
 	struct gen *gen = c->gen;
 	struct planned plan[128];
 	size_t n_plan = plan_concepts(c, stage, plan, 128), next = 0;
-	int target = 90 + (int)demo_rng_below(&c->rng, 66) + (int)demo_rng_below(&c->rng, 66);
+	/* sentences in the call: 90 to 220, most near 155; internal meetings are shorter */
+	int half = c->internal ? 36 : 66;
+	int target = 90 + (int)demo_rng_below(&c->rng, (uint64_t)half) +
+		     (int)demo_rng_below(&c->rng, (uint64_t)half);
 	int scope = c->internal;
 
 	exchange(c, gen->r_open[scope]);
@@ -921,9 +944,6 @@ static void gen_free(struct gen *gen)
 		free(gen->asr[i].to);
 	}
 	free(gen->asr);
-	for (size_t i = 0; i < gen->n_fillers; i++)
-		free(gen->fillers[i]);
-	free(gen->fillers);
 }
 
 static int gen_init(struct gen *gen, const struct demo_gram *g, char *err, size_t errlen)
@@ -939,6 +959,7 @@ static int gen_init(struct gen *gen, const struct demo_gram *g, char *err, size_
 		{"smalltalk", offsetof(struct gen, r_smalltalk)},
 		{"backchannel", offsetof(struct gen, r_backchannel)},
 		{"filler", offsetof(struct gen, r_filler)},
+		{"filler.start", offsetof(struct gen, r_filler_start)},
 		{"open.external", offsetof(struct gen, r_open[0])},
 		{"open.internal", offsetof(struct gen, r_open[1])},
 		{"close.external", offsetof(struct gen, r_close[0])},
@@ -979,13 +1000,10 @@ static int gen_init(struct gen *gen, const struct demo_gram *g, char *err, size_
 			to++;
 		gen->asr = xrealloc(gen->asr, (gen->n_asr + 1) * sizeof(*gen->asr));
 		gen->asr[gen->n_asr].from = xstrndup(raw, fl);
+		gen->asr[gen->n_asr].from_len = fl;
 		gen->asr[gen->n_asr].to = xstrdup(to);
 		gen->n_asr++;
 	}
-	gen->n_fillers = demo_gram_alts(g, gen->r_filler);
-	gen->fillers = xcalloc(gen->n_fillers, sizeof(char *));
-	for (size_t i = 0; i < gen->n_fillers; i++)
-		gen->fillers[i] = xstrdup(demo_gram_raw(g, gen->r_filler, i));
 	return 0;
 }
 
