@@ -2,7 +2,7 @@
 # Targets: all (./tracker), check, check-asan, demo, bench, deps, clean.
 
 CC      ?= cc
-PKGS    := ncursesw sqlite3 sndfile portaudio-2.0 libcjson inih rubberband samplerate alsa jack
+PKGS    := ncursesw sqlite3 sndfile portaudio-2.0 libcjson inih rubberband samplerate alsa jack espeak-ng
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -MMD -MP -Iinclude \
 	   -DTRACKER_ASSETS='"$(CURDIR)/assets"' -pthread
@@ -14,7 +14,7 @@ LDLIBS  += $(PKG_LIBS) -llinear -lstemmer -lm -pthread
 DEB_PKGS := gcc make pkg-config libncurses-dev libsqlite3-dev libsndfile1-dev \
 	    portaudio19-dev libcjson-dev libinih-dev liblinear-dev libstemmer-dev \
 	    librubberband-dev libsamplerate0-dev tmux espeak-ng sox alsa-utils \
-	    libasound2-plugins python3 libasound2-dev libjack-jackd2-dev jackd2
+	    libasound2-plugins python3 libasound2-dev libjack-jackd2-dev jackd2 libespeak-ng-dev
 
 SRC      := $(wildcard src/*/*.c)
 LIB_OBJ  := $(SRC:%.c=build/%.o)

@@ -180,10 +180,11 @@ const char *audio_state_name(int state);
 
 /* The demo generator stores each demo call's recording path with audio_ok -1 ("not made
  * yet") and sentence times planned for espeak-ng. These functions make such a recording:
- * each sentence is synthesised with a voice of its party (espeak-ng, run as a program),
- * its silence trimmed, fitted exactly into its [start_ms, end_ms] slot (espeak's speed,
- * then a Rubber Band time stretch), silence between; the whole is encoded as Ogg Vorbis,
- * 16 kHz mono, written under a temporary name and renamed. */
+ * each sentence is synthesised with a voice of its party (libespeak-ng), its silence
+ * trimmed, fitted exactly into its [start_ms, end_ms] slot (espeak's speed, then a Rubber
+ * Band time stretch unless it is within 100 ms), silence between; the whole is encoded as
+ * Ogg Vorbis, 22050 Hz mono (espeak's rate), written under a temporary name and
+ * renamed. */
 
 /* One sentence to speak. */
 struct audio_demo_line {
@@ -192,7 +193,7 @@ struct audio_demo_line {
 	const char *text;	/* (borrowed) */
 };
 
-/* The espeak-ng voice of a party index ("en-us+m3", "en-gb+f3", ...). Static string. */
+/* The espeak-ng voice of a party index ("en-us+m3", "en+f3", ...). Static string. */
 const char *audio_demo_voice(int party);
 
 /* Renders lines into an Ogg Vorbis file at out_path, duration_ms long (at least the last

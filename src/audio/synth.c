@@ -2,27 +2,21 @@
  * the slot the demo generator planned for it, the whole encoded as Ogg Vorbis. */
 #include "audio.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <math.h>
-#include <spawn.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
+#include <espeak-ng/speak_lib.h>
 #include <rubberband/rubberband-c.h>
-#include <samplerate.h>
 #include <sndfile.h>
 
 #include "internal.h"
 #include "xmalloc.h"
 
-extern char **environ;
-
-/* Demo recordings are telephone-like: 16 kHz mono. */
-#define OUT_RATE 16000
+/* Demo recordings are at espeak-ng's own rate (nothing to resample), mono. */
+#define OUT_RATE 22050
 /* espeak-ng's speed the demo's slots were planned for (~62 ms a character). */
 #define BASE_WPM 165
 #define MIN_WPM 80
@@ -35,9 +29,11 @@ extern char **environ;
 /* Vorbis quality (0..1 in libsndfile terms): small files, clear speech. */
 #define VORBIS_QUALITY 0.3
 
+/* American men and British women ("en" is espeak-ng's British English voice; the
+ * library does not take "en-gb" with a variant). */
 static const char *const voices[] = {
-	"en-us+m3", "en-gb+f3", "en-us+m1", "en-gb+f2",
-	"en-us+m5", "en-gb+f4", "en-us+m7", "en-gb+f1",
+	"en-us+m3", "en+f3", "en-us+m1", "en+f2",
+	"en-us+m5", "en+f4", "en-us+m7", "en+f1",
 };
 
 const char *audio_demo_voice(int party)
@@ -49,142 +45,83 @@ const char *audio_demo_voice(int party)
 
 /* ---------------------------------------------------------------- espeak-ng */
 
-static uint32_t le32(const unsigned char *p)
+/* libespeak-ng keeps global state: one synthesis at a time in the process. */
+static pthread_mutex_t espeak_lock = PTHREAD_MUTEX_INITIALIZER;
+static int espeak_started;		/* 1 ready, -1 failed, 0 not yet */
+
+struct take {
+	int16_t *pcm;
+	size_t n, cap;
+};
+
+static struct take *taking;		/* where the callback puts samples (espeak_lock) */
+
+static int on_samples(short *wav, int n, espeak_EVENT *events)
 {
-	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint16_t le16(const unsigned char *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-/* espeak-ng --stdout writes a streaming WAV: its sizes are placeholders, the data runs
- * to the end. Returns the samples (mono 16-bit) and the rate. */
-static int parse_wav(const unsigned char *b, size_t len, const int16_t **pcm, size_t *n,
-		     int *rate, char *err, size_t errlen)
-{
-	size_t off = 12;
-	int have_fmt = 0;
-
-	if (len < 12 || memcmp(b, "RIFF", 4) != 0 || memcmp(b + 8, "WAVE", 4) != 0)
-		return errf(err, errlen, "espeak-ng: its output is not WAV");
-	while (off + 8 <= len) {
-		uint32_t size = le32(b + off + 4);
-
-		if (memcmp(b + off, "fmt ", 4) == 0 && off + 8 + 16 <= len) {
-			if (le16(b + off + 8) != 1 || le16(b + off + 10) != 1 ||
-			    le16(b + off + 22) != 16)
-				return errf(err, errlen, "espeak-ng: expected 16-bit mono PCM");
-			*rate = (int)le32(b + off + 12);
-			have_fmt = 1;
-		} else if (memcmp(b + off, "data", 4) == 0) {
-			if (!have_fmt)
-				break;
-			*pcm = (const int16_t *)(b + off + 8);
-			*n = (len - off - 8) / 2;
-			return 0;
+	(void)events;
+	if (wav && n > 0 && taking) {
+		if (taking->n + (size_t)n > taking->cap) {
+			taking->cap = (taking->n + (size_t)n) * 2;
+			taking->pcm = xrealloc(taking->pcm, taking->cap * sizeof(int16_t));
 		}
-		if (size > len - off - 8)
-			break;
-		off += 8 + size + (size & 1);
+		memcpy(taking->pcm + taking->n, wav, (size_t)n * sizeof(int16_t));
+		taking->n += (size_t)n;
 	}
-	return errf(err, errlen, "espeak-ng: its output has no audio");
+	return 0;
 }
 
-/* Runs espeak-ng and returns its speech as floats at OUT_RATE. */
+/* Speaks text with libespeak-ng; *out gets the speech at OUT_RATE as floats. */
 static int speak(const char *voice, int wpm, const char *text, float **out, size_t *n,
 		 char *err, size_t errlen)
 {
-	posix_spawn_file_actions_t fa;
-	char wpm_s[16], *arg_text;
-	char *argv[10];
-	int fds[2], status, rc, rate = 0;
-	unsigned char *buf = NULL;
-	size_t len = 0, cap = 0, nin = 0;
-	const int16_t *pcm = NULL;
-	pid_t pid;
-	float *in;
-	SRC_DATA d;
+	struct take t = { NULL, 0, 0 };
+	espeak_ERROR e;
+	size_t i;
+	int rc = 0;
 
 	*out = NULL;
 	*n = 0;
-	if (pipe2(fds, O_CLOEXEC) != 0)
-		return errf(err, errlen, "espeak-ng: pipe: %s", strerror(errno));
-	snprintf(wpm_s, sizeof(wpm_s), "%d", wpm);
-	/* a leading space: a sentence starting with '-' is not taken for an option */
-	arg_text = xasprintf(" %s", text);
-	argv[0] = "espeak-ng";
-	argv[1] = "-v";
-	argv[2] = (char *)voice;
-	argv[3] = "-s";
-	argv[4] = wpm_s;
-	argv[5] = "--stdout";
-	argv[6] = arg_text;
-	argv[7] = NULL;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
-	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	rc = posix_spawnp(&pid, "espeak-ng", &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	close(fds[1]);
-	free(arg_text);
-	if (rc != 0) {
-		close(fds[0]);
-		if (rc == ENOENT)
-			return errf(err, errlen, "espeak-ng: not found (install the espeak-ng package)");
-		return errf(err, errlen, "espeak-ng: %s", strerror(rc));
-	}
-	for (;;) {
-		ssize_t got;
+	pthread_mutex_lock(&espeak_lock);
+	if (!espeak_started) {
+		int rate = espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, NULL, 0);
 
-		if (cap - len < 65536) {
-			cap = cap ? cap * 2 : 262144;
-			buf = xrealloc(buf, cap);
+		espeak_started = rate == OUT_RATE ? 1 : -1;
+		if (espeak_started > 0)
+			espeak_SetSynthCallback(on_samples);
+	}
+	if (espeak_started < 0) {
+		rc = errf(err, errlen, "espeak-ng: cannot start (is espeak-ng-data installed?)");
+		goto out;
+	}
+	if (espeak_SetVoiceByName(voice) != EE_OK) {
+		espeak_VOICE sel;
+
+		memset(&sel, 0, sizeof(sel));
+		sel.languages = voice;
+		if (espeak_SetVoiceByProperties(&sel) != EE_OK) {
+			rc = errf(err, errlen, "espeak-ng: no voice '%s'", voice);
+			goto out;
 		}
-		got = read(fds[0], buf + len, cap - len);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0)
-			break;
-		len += (size_t)got;
 	}
-	close(fds[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		free(buf);
-		return errf(err, errlen, "espeak-ng -v %s: failed (status %d)", voice,
-			    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	espeak_SetParameter(espeakRATE, wpm, 0);
+	taking = &t;
+	e = espeak_Synth(text, strlen(text) + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, NULL,
+			 NULL);
+	if (e == EE_OK)
+		e = espeak_Synchronize();
+	taking = NULL;
+	if (e != EE_OK)
+		rc = errf(err, errlen, "espeak-ng: cannot speak \"%.40s\" (error %d)", text, (int)e);
+out:
+	pthread_mutex_unlock(&espeak_lock);
+	if (rc == 0) {
+		*out = xmalloc((t.n ? t.n : 1) * sizeof(float));
+		for (i = 0; i < t.n; i++)
+			(*out)[i] = t.pcm[i] / 32768.0f;
+		*n = t.n;
 	}
-	if (parse_wav(buf, len, &pcm, &nin, &rate, err, errlen) != 0) {
-		free(buf);
-		return -1;
-	}
-	in = xmalloc((nin ? nin : 1) * sizeof(float));
-	src_short_to_float_array(pcm, in, (int)nin);
-	free(buf);
-	if (rate == OUT_RATE || nin == 0) {
-		*out = in;
-		*n = nin;
-		return 0;
-	}
-	memset(&d, 0, sizeof(d));
-	d.src_ratio = (double)OUT_RATE / rate;
-	d.data_in = in;
-	d.input_frames = (long)nin;
-	d.output_frames = (long)(nin * d.src_ratio) + 64;
-	d.data_out = xmalloc((size_t)d.output_frames * sizeof(float));
-	rc = src_simple(&d, SRC_SINC_MEDIUM_QUALITY, 1);
-	free(in);
-	if (rc != 0) {
-		free(d.data_out);
-		return errf(err, errlen, "resampling speech: %s", src_strerror(rc));
-	}
-	*out = d.data_out;
-	*n = (size_t)d.output_frames_gen;
-	return 0;
+	free(t.pcm);
+	return rc;
 }
 
 /* Cuts the silence espeak puts before and after the speech. */
@@ -213,8 +150,8 @@ static float *stretch(const float *x, size_t n, double ratio, size_t *nout)
 	int avail, idle = 0;
 
 	rb = rubberband_new(OUT_RATE, 1,
-			    RubberBandOptionProcessOffline | RubberBandOptionEngineFiner |
-			    RubberBandOptionWindowShort | RubberBandOptionThreadingNever,
+			    RubberBandOptionProcessOffline | RubberBandOptionEngineFaster |
+			    RubberBandOptionTransientsMixed | RubberBandOptionThreadingNever,
 			    ratio, 1.0);
 	rubberband_set_expected_input_duration(rb, (unsigned)n);
 	rubberband_set_max_process_size(rb, BLOCK);
@@ -261,13 +198,17 @@ static float *stretch(const float *x, size_t n, double ratio, size_t *nout)
 }
 
 /* Speaks text so that it fills slot frames: espeak's speed first (its pauses and
- * phrasing stay natural), then a time stretch for the rest. *n is at most slot. */
+ * phrasing stay natural; its length is about proportional to 1/speed, so two tries come
+ * close), then, unless it is within CLOSE of the slot, a time stretch for the rest.
+ * *n is at most slot. */
 static int fit(const char *voice, const char *text, size_t slot, float **out, size_t *n,
 	       char *err, size_t errlen)
 {
+	enum { CLOSE = OUT_RATE / 10 };		/* 100 ms */
 	float *x, *y;
 	size_t nx, ny;
-	double ratio;
+	double ratio, wpm = BASE_WPM;
+	int try;
 
 	*out = NULL;
 	*n = 0;
@@ -278,38 +219,41 @@ static int fit(const char *voice, const char *text, size_t slot, float **out, si
 		free(x);
 		return 0;
 	}
-	ratio = (double)slot / nx;
-	if (ratio < 0.85 || ratio > 1.3) {
-		/* aim a little short of the slot: stretching out sounds better than
-		 * squeezing */
-		int wpm = (int)lrint(BASE_WPM / ratio * 1.05);
+	for (try = 0; try < 2; try++) {
+		float *x2;
+		size_t nx2;
+		double w;
 
-		if (wpm < MIN_WPM)
-			wpm = MIN_WPM;
-		if (wpm > MAX_WPM)
-			wpm = MAX_WPM;
-		if (wpm != BASE_WPM) {
-			float *x2;
-			size_t nx2;
-
-			if (speak(voice, wpm, text, &x2, &nx2, err, errlen) != 0) {
-				free(x);
-				return -1;
-			}
-			trim(x2, &nx2);
-			if (nx2 > 0) {
-				free(x);
-				x = x2;
-				nx = nx2;
-			} else {
-				free(x2);
-			}
+		if (nx <= slot && slot - nx <= CLOSE)
+			break;
+		w = wpm * nx / slot;
+		if (w < MIN_WPM)
+			w = MIN_WPM;
+		if (w > MAX_WPM)
+			w = MAX_WPM;
+		if (lrint(w) == lrint(wpm))
+			break;
+		if (speak(voice, (int)lrint(w), text, &x2, &nx2, err, errlen) != 0) {
+			free(x);
+			return -1;
+		}
+		trim(x2, &nx2);
+		/* keep whichever is closer, preferring one that fits */
+		if (nx2 > 0 && (nx2 <= slot ? slot - nx2 : 2 * (nx2 - slot)) <
+			       (nx <= slot ? slot - nx : 2 * (nx - slot))) {
+			free(x);
+			x = x2;
+			nx = nx2;
+			wpm = w;
+		} else {
+			free(x2);
+			break;
 		}
 	}
 	ratio = (double)slot / nx;
 	if (ratio > MAX_STRETCH)
 		ratio = MAX_STRETCH;
-	if (fabs(ratio - 1.0) < 0.005) {
+	if (nx <= slot && slot - nx <= CLOSE) {
 		y = x;
 		ny = nx;
 	} else {
@@ -329,7 +273,8 @@ int audio_demo_render(const struct audio_demo_line *lines, size_t n, int64_t dur
 		      const char *out_path, const atomic_int *cancel, int64_t *audio_ms,
 		      char *err, size_t errlen)
 {
-	int64_t total = audio_frame_of(duration_ms, OUT_RATE);
+	/* rounded up, so that the file's length in ms is duration_ms exactly */
+	int64_t total = duration_ms > 0 ? (duration_ms * OUT_RATE + 999) / 1000 : 0;
 	int16_t *pcm;
 	size_t i;
 	int rc;
