@@ -26,8 +26,8 @@
 /* The stretch Rubber Band is asked for, at most; a slot longer than that ends in
  * silence. */
 #define MAX_STRETCH 1.6
-/* Vorbis quality (0..1 in libsndfile terms): small files, clear speech. */
-#define VORBIS_QUALITY 0.3
+/* Vorbis quality (0..1 in libsndfile terms): about 1.8 MB for a 9-minute call. */
+#define VORBIS_QUALITY 0.1
 
 /* American men and British women ("en" is espeak-ng's British English voice; the
  * library does not take "en-gb" with a variant). */
