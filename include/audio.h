@@ -72,7 +72,21 @@ char *audio_fallback_path(int64_t sentence, char *buf, size_t len);
  * audio_player_* call returns at once (it only posts a request and signals the player
  * thread) and may be made from any thread; the screen reads what is happening with
  * audio_player_snapshot() once per loop turn. The player thread exists only while a
- * snippet is starting, playing or paused; the output stream is open only then too. */
+ * snippet is starting, playing or paused; the output stream is open only then too.
+ * Make one player per process (PortAudio is not safe to drive from two).
+ *
+ * A screen maps its keys like this (lead-in/out from the configuration):
+ *   p      audio_player_play(from = start - lead_in, to = end + lead_out,
+ *                            marks = the sentence's start/end)
+ *   P      the same over the context shown: from the first sentence's start - lead_in
+ *          to the last one's end + lead_out, marks = the target sentence
+ *   space  audio_player_toggle_pause      , / .  audio_player_seek(-5000 / +5000)
+ *   s      audio_player_stop (tagging stops it too)
+ *   [ / ]  audio_player_step_speed(-1 / +1)
+ * and draws pos_ms between from_ms and to_ms with the marks, state and speed from the
+ * snapshot; a new error_serial means an error to show once. With AUDIO_NO_DEVICE it
+ * offers audio_export_wav() to audio_fallback_path() instead. For a demo call whose
+ * recording is not made yet (audio_ok -1) it asks an audio_prep first (see below). */
 typedef struct audio_player audio_player;
 
 struct audio_player_options {
