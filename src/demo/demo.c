@@ -30,6 +30,9 @@
 /* An utterance grows by merging turns of the same speaker up to about this length. */
 #define UTT_MERGE_CHARS	600
 
+/* A concept is said at most this many times in one call. */
+#define MAX_SAID	3
+
 /* ---------------------------------------------------------------- assets folder */
 
 static int is_dir(const char *path)
@@ -97,6 +100,11 @@ struct planned {
 	int rule;
 };
 
+static int cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 struct asr_pair {
 	char *from, *to;
 	size_t from_len;
@@ -112,6 +120,8 @@ struct gen {
 	int r_asr;
 	struct asr_pair *asr;
 	size_t n_asr;
+	char **names;		/* capitalised words of names, sorted */
+	size_t n_names;
 };
 
 struct call {
@@ -126,6 +136,7 @@ struct call {
 	struct utt *utts;
 	size_t n_utts, cap_utts;
 	int sentences;		/* approximate count so far */
+	int said[256];		/* times each concept was said in the call */
 	char namebuf[128];
 };
 
@@ -336,30 +347,27 @@ static int word_in(const char *w, size_t len, const char *const *set)
 	return 0;
 }
 
-/* Sentence-initial words that may go lower case when something is put before them;
- * anything else (names, products) keeps its capital. */
-static const char *const common_words[] = {
-	"so", "we", "it", "the", "our", "do", "is", "can", "what", "how", "and", "but",
-	"that", "they", "you", "if", "when", "there", "are", "does", "would", "could", "any",
-	"just", "let's", "is", "honestly", "okay", "yeah", "yes", "sure", "right", "well",
-	"look", "also", "one", "this", "these", "those", "who", "where", "which", "why",
-	"will", "have", "has", "should", "my", "your", "their", "a", "an", "not", "no",
-	"thanks", "great", "perfect", "got", "makes", "sounds", "quick", "before", "after",
-	"realistically", "full", "to", "for", "on", "in", "at", "from", "with", "as",
-	"we're", "we'd", "we've", "we'll", "it's", "that's", "there's", "what's", "how's",
-	"you're", "they're", "let", "i", "i'm", "i'd", "i'll", "i've", NULL
-};
-
-/* Lower-cases the first letter of a sentence's first word when that is safe. */
-static void lower_first(char *t)
+/* Lower-cases the first letter of a sentence's first word when something is put before
+ * it, unless the word is a name (of a person, company, product, place, month ...). */
+static void lower_first(const struct gen *gen, char *t)
 {
 	size_t l = strlen(t);
 	while (l && !isalnum((unsigned char)t[l - 1]))
 		l--;
-	if (!strcmp(t, "I") || !strncmp(t, "I'", 2))
+	if (!l || !strcmp(t, "I") || !strncmp(t, "I'", 2))
 		return;
-	if (word_in(t, l, common_words))
-		t[0] = (char)tolower((unsigned char)t[0]);
+	for (size_t i = 1; i < l; i++)
+		if (isupper((unsigned char)t[i]))
+			return;		/* SOC, HubSpot, CRM */
+	char w[64];
+	if (l >= sizeof(w))
+		return;
+	memcpy(w, t, l);
+	w[l] = '\0';
+	const char *key = w;
+	if (bsearch(&key, gen->names, gen->n_names, sizeof(char *), cmp_strp))
+		return;
+	t[0] = (char)tolower((unsigned char)t[0]);
 }
 
 static const char *const restart_words[] = {
@@ -436,7 +444,7 @@ static char *add_noise(struct call *c, const char *text, int strength)
 						sbuf_addc(&out, '-');
 				}
 				/* the restarted copy continues the sentence in lower case */
-				lower_first(tok[i]);
+				lower_first(gen, tok[i]);
 			}
 		}
 		for (size_t j = i; j < e; j++) {
@@ -446,7 +454,7 @@ static char *add_noise(struct call *c, const char *text, int strength)
 				/* before the sentence: "Um, so we ..." */
 				const char *f = demo_gram_pick_raw(gen->g, gen->r_filler_start, &c->rng);
 				add_tok(&out, f, strlen(f));
-				lower_first(tok[j]);
+				lower_first(gen, tok[j]);
 			} else if (filler && j == filler_at) {
 				const char *f = demo_gram_pick_raw(gen->g, gen->r_filler, &c->rng);
 				add_tok(&out, f, strlen(f));
@@ -668,16 +676,55 @@ static void flush_output(struct call *c)
 	c->x.out.s[0] = '\0';
 }
 
-/* Expands one exchange (a rule whose alternatives are turns) into the conversation. */
+/* Counts the concept wordings (outermost only) in the expander's output into cnt;
+ * returns 1 when one of them would be said more than MAX_SAID times in the call. */
+static int too_often(const struct call *c, int *cnt, size_t n_concepts)
+{
+	const char *s = c->x.out.s;
+	int depth = 0;
+	memset(cnt, 0, n_concepts * sizeof(*cnt));
+	for (size_t i = 0; s && i < c->x.out.len; i++) {
+		if (s[i] == DEMO_MARK_OPEN) {
+			if (!depth++)
+				cnt[(unsigned char)s[i + 1] - 1]++;
+			i++;
+		} else if (s[i] == DEMO_MARK_CLOSE) {
+			depth--;
+		} else if (s[i] == DEMO_MARK_TURN) {
+			i++;
+		}
+	}
+	for (size_t k = 0; k < n_concepts; k++)
+		if (c->said[k] + cnt[k] > MAX_SAID)
+			return 1;
+	return 0;
+}
+
+/* Expands one exchange (a rule whose alternatives are turns) into the conversation.
+ * An exchange that would say a concept too often is drawn again, and left out when
+ * that keeps happening. */
 static void exchange(struct call *c, int rule)
 {
 	if (rule < 0)
 		return;
-	for (size_t i = 0; i < sizeof(c->sticky) / sizeof(c->sticky[0]); i++)
-		c->sticky[i] = -1;
-	demo_expand_new_exchange(&c->x);
-	demo_expand_rule(&c->x, rule);
-	flush_output(c);
+	size_t n_concepts = demo_gram_concepts(c->gen->g);
+	int cnt[256];
+	for (int attempt = 0; attempt < 6; attempt++) {
+		for (size_t i = 0; i < sizeof(c->sticky) / sizeof(c->sticky[0]); i++)
+			c->sticky[i] = -1;
+		demo_expand_new_exchange(&c->x);
+		c->x.out.len = 0;
+		demo_expand_rule(&c->x, rule);
+		if (!too_often(c, cnt, n_concepts)) {
+			for (size_t k = 0; k < n_concepts; k++)
+				c->said[k] += cnt[k];
+			flush_output(c);
+			return;
+		}
+	}
+	c->x.out.len = 0;
+	if (c->x.out.s)
+		c->x.out.s[0] = '\0';
 }
 
 /* Expands a rule to plain text (a title, a name) into buf. */
@@ -736,8 +783,11 @@ static void pick_parties(struct call *c)
 			for (int j = 0; j < i; j++)
 				again |= !strcmp(c->parties[j].first, p->first);
 		} while (again);
-		snprintf(p->full, sizeof(p->full), "%s %s", p->first,
-			 demo_gram_pick_raw(gen->g, gen->r_last, &c->rng));
+		const char *last = demo_gram_pick_raw(gen->g, gen->r_last, &c->rng);
+		size_t fl = strlen(p->first);
+		memcpy(p->full, p->first, fl);
+		p->full[fl] = ' ';
+		snprintf(p->full + fl + 1, sizeof(p->full) - fl - 1, "%s", last);
 		p->side = i < c->n_company ? STORE_COMPANY : STORE_CUSTOMER;
 	}
 }
@@ -791,9 +841,10 @@ static void build_conversation(struct call *c, int stage)
 	struct gen *gen = c->gen;
 	struct planned plan[128];
 	size_t n_plan = plan_concepts(c, stage, plan, 128), next = 0;
-	/* sentences in the call: 90 to 220, most near 155; internal meetings are shorter */
+	/* sentences in the call: about 90 to 220, most near 155; internal meetings are
+	 * shorter */
 	int half = c->internal ? 36 : 66;
-	int target = 90 + (int)demo_rng_below(&c->rng, (uint64_t)half) +
+	int target = 92 + (int)demo_rng_below(&c->rng, (uint64_t)half) +
 		     (int)demo_rng_below(&c->rng, (uint64_t)half);
 	int scope = c->internal;
 
@@ -944,6 +995,9 @@ static void gen_free(struct gen *gen)
 		free(gen->asr[i].to);
 	}
 	free(gen->asr);
+	for (size_t i = 0; i < gen->n_names; i++)
+		free(gen->names[i]);
+	free(gen->names);
 }
 
 static int gen_init(struct gen *gen, const struct demo_gram *g, char *err, size_t errlen)
@@ -1004,6 +1058,28 @@ static int gen_init(struct gen *gen, const struct demo_gram *g, char *err, size_
 		gen->asr[gen->n_asr].to = xstrdup(to);
 		gen->n_asr++;
 	}
+	/* words that keep their capital: every word of these rules' lines */
+	static const char *const name_rules[] = {
+		"first_name", "last_name", "company.classic", "company.first", "company.kind",
+		"us", "competitor", "system", "system.crm", "system.erp", "city", "weekday",
+		"month", "role", "industry", NULL
+	};
+	size_t cap = 0;
+	for (size_t k = 0; name_rules[k]; k++) {
+		int r = demo_gram_rule(g, name_rules[k]);
+		for (size_t i = 0; i < demo_gram_alts(g, r); i++) {
+			char *line = xstrdup(demo_gram_raw(g, r, i));
+			char *save = NULL;
+			for (char *w = strtok_r(line, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+				if (!isupper((unsigned char)w[0]))
+					continue;
+				xgrow(&gen->names, &cap, gen->n_names + 1, sizeof(char *));
+				gen->names[gen->n_names++] = xstrdup(w);
+			}
+			free(line);
+		}
+	}
+	qsort(gen->names, gen->n_names, sizeof(char *), cmp_strp);
 	return 0;
 }
 
@@ -1111,6 +1187,7 @@ int demo_generate(store *st, const struct demo_options *o, struct demo_report *r
 		demo_expand_reset(&c.x);
 		c.cur = c.prev = -1;
 		c.sentences = 0;
+		memset(c.said, 0, sizeof(c.said));
 		c.internal = demo_rng_unit(&c.rng) < INTERNAL_SHARE;
 		double u = demo_rng_unit(&c.rng) * stage_total;
 		size_t stage = 0;
@@ -1150,9 +1227,11 @@ int demo_generate(store *st, const struct demo_options *o, struct demo_report *r
 			{ (char *)"region", region },
 		};
 		struct store_party_in parties[MAX_PARTIES];
-		char pids[MAX_PARTIES][8];
+		char pids[MAX_PARTIES][4];
 		for (int p = 0; p < c.n_parties; p++) {
-			snprintf(pids[p], sizeof(pids[p]), "p%d", p + 1);
+			pids[p][0] = 'p';
+			pids[p][1] = (char)('1' + p);
+			pids[p][2] = '\0';
 			parties[p].ext_id = pids[p];
 			parties[p].name = c.parties[p].full;
 			parties[p].side = c.parties[p].side;

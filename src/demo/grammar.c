@@ -826,7 +826,17 @@ static void expand_rule_at(struct demo_expand *x, int rule, int depth)
 	const struct rule *ru = &x->g->rules[rule];
 	if (depth > MAX_DEPTH)
 		return;
+	if (!x->last_alt) {
+		x->n_rules = x->g->n_rules;
+		x->last_alt = xmalloc(x->n_rules * sizeof(int));
+		memset(x->last_alt, 0xff, x->n_rules * sizeof(int));
+	}
+	/* People rarely say the same line twice in a row: draw again (at most twice)
+	 * when this rule's last pick in the call comes up. */
 	size_t alt = pick_alt(ru, x->rng);
+	for (int k = 0; k < 2 && ru->n > 1 && (int)alt == x->last_alt[rule]; k++)
+		alt = pick_alt(ru, x->rng);
+	x->last_alt[rule] = (int)alt;
 	if (ru->concept >= 0) {
 		sbuf_addc(&x->out, DEMO_MARK_OPEN);
 		sbuf_addc(&x->out, (char)(ru->concept + 1));
@@ -919,6 +929,8 @@ void demo_expand_reset(struct demo_expand *x)
 		free(x->call_vars[i]);
 		x->call_vars[i] = NULL;
 	}
+	if (x->last_alt)
+		memset(x->last_alt, 0xff, x->n_rules * sizeof(int));
 	x->out.len = 0;
 	if (x->out.s)
 		x->out.s[0] = '\0';
@@ -929,6 +941,8 @@ void demo_expand_free(struct demo_expand *x)
 	demo_expand_reset(x);
 	free(x->call_vars);
 	free(x->exch_vars);
+	free(x->last_alt);
 	x->call_vars = x->exch_vars = NULL;
+	x->last_alt = NULL;
 	sbuf_free(&x->out);
 }
