@@ -828,15 +828,20 @@ static void expand_rule_at(struct demo_expand *x, int rule, int depth)
 		return;
 	if (!x->last_alt) {
 		x->n_rules = x->g->n_rules;
-		x->last_alt = xmalloc(x->n_rules * sizeof(int));
-		memset(x->last_alt, 0xff, x->n_rules * sizeof(int));
+		x->last_alt = xmalloc(2 * x->n_rules * sizeof(int));
+		memset(x->last_alt, 0xff, 2 * x->n_rules * sizeof(int));
 	}
-	/* People rarely say the same line twice in a row: draw again (at most twice)
-	 * when this rule's last pick in the call comes up. */
+	/* People rarely say the same thing twice in a short while: draw again (at most
+	 * three times) when one of this rule's last two picks in the call comes up. */
+	int *last = &x->last_alt[2 * rule];
 	size_t alt = pick_alt(ru, x->rng);
-	for (int k = 0; k < 2 && ru->n > 1 && (int)alt == x->last_alt[rule]; k++)
+	for (int k = 0; k < 3 && ru->n > 1; k++) {
+		if ((int)alt != last[0] && (ru->n < 4 || (int)alt != last[1]))
+			break;
 		alt = pick_alt(ru, x->rng);
-	x->last_alt[rule] = (int)alt;
+	}
+	last[1] = last[0];
+	last[0] = (int)alt;
 	if (ru->concept >= 0) {
 		sbuf_addc(&x->out, DEMO_MARK_OPEN);
 		sbuf_addc(&x->out, (char)(ru->concept + 1));
@@ -930,7 +935,7 @@ void demo_expand_reset(struct demo_expand *x)
 		x->call_vars[i] = NULL;
 	}
 	if (x->last_alt)
-		memset(x->last_alt, 0xff, x->n_rules * sizeof(int));
+		memset(x->last_alt, 0xff, 2 * x->n_rules * sizeof(int));
 	x->out.len = 0;
 	if (x->out.s)
 		x->out.s[0] = '\0';

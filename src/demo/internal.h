@@ -141,7 +141,8 @@ struct demo_expand {
 	char **call_vars;	/* per variable: the value fixed for this call, or NULL */
 	char **exch_vars;	/* per variable: the value fixed for this exchange, or NULL */
 	size_t n_vars;
-	int *last_alt;		/* per rule: the alternative picked last in this call, -1 */
+	int *last_alt;		/* per rule: the two alternatives picked last in this call,
+				 * -1 for none */
 	size_t n_rules;
 };
 
