@@ -39,7 +39,8 @@ static void rm_db(const char *path)
 
 /* Generates a workspace into a fresh db; returns the open store or NULL. */
 static store *make_workspace(const char *db, int calls, uint64_t seed, const char *labels,
-			     const char *audio_dir, struct demo_report *rep, char *err, size_t errlen)
+			     const char *audio_dir, struct demo_report *rep,
+			     char *err, size_t errlen)
 {
 	rm_db(db);
 	store *st = NULL;
@@ -224,7 +225,8 @@ static size_t load_near_misses(const char *dir, struct near *out, size_t cap)
 		return 0;
 	while ((e = readdir(d)) && n < cap) {
 		size_t l = strlen(e->d_name);
-		if (strncmp(e->d_name, "concept_", 8) || l < 13 || strcmp(e->d_name + l - 4, ".txt"))
+		if (strncmp(e->d_name, "concept_", 8) || l < 13 ||
+		    strcmp(e->d_name + l - 4, ".txt"))
 			continue;
 		char *path = xasprintf("%s/%s", dir, e->d_name);
 		char *text = read_file(path);
@@ -602,7 +604,8 @@ static void test_default_workspace(void)
 			ok_dates = 0;
 	}
 	CHECK(ok_dates);
-	CHECK_MSG(hi - lo > 300 * 86400, "calls span only %lld days", (long long)((hi - lo) / 86400));
+	CHECK_MSG(hi - lo > 300 * 86400, "calls span only %lld days",
+		  (long long)((hi - lo) / 86400));
 
 	TEST("demo: sentence times increase, stay inside the call and fit speech");
 	int ok_times = 1, ok_speech = 1, ok_count = 1, ok_end = 1, multi = 0;
@@ -633,7 +636,8 @@ static void test_default_workspace(void)
 			if (dur < 150)
 				ok_speech = 0;
 		}
-		if (n && (c->duration_ms < s[n - 1].end_ms || c->duration_ms > s[n - 1].end_ms + 3000))
+		if (n && (c->duration_ms < s[n - 1].end_ms ||
+			  c->duration_ms > s[n - 1].end_ms + 3000))
 			ok_end = 0;
 		store_sentences_free(s, n);
 	}

@@ -113,9 +113,10 @@ struct asr_pair {
 /* What stays the same over all calls of one run. */
 struct gen {
 	const struct demo_gram *g;
+	/* the rules it needs, by index ([0] external, [1] internal; [s] per stage) */
 	int r_first, r_last, r_company, r_team, r_region, r_smalltalk, r_backchannel;
-	int r_filler, r_filler_start, r_open[2], r_close[2], r_intro_rep2, r_intro_cust2, r_agenda_internal;
-	int r_body_internal, r_title_internal;
+	int r_filler, r_filler_start, r_open[2], r_close[2], r_intro_rep2, r_intro_cust2;
+	int r_agenda_internal, r_body_internal, r_title_internal;
 	int r_title[16], r_agenda[16], r_body[16];
 	int r_asr;
 	struct asr_pair *asr;
@@ -254,7 +255,8 @@ static const char *builtin_cb(void *ctx, const char *name)
 	} else if (!strcmp(base, "you")) {
 		p = c->prev;
 		if (p < 0 || p == cur) {
-			int other = c->parties[cur].side == STORE_COMPANY ? STORE_CUSTOMER : STORE_COMPANY;
+			int side = c->parties[cur].side;
+			int other = side == STORE_COMPANY ? STORE_CUSTOMER : STORE_COMPANY;
 			p = pick_side(c, other, cur, 1);
 			if (p < 0)
 				p = pick_side(c, c->parties[cur].side, cur, 1);
@@ -410,7 +412,8 @@ static char *add_noise(struct call *c, const char *text, int strength)
 	char *copy = xstrdup(text);
 	char **tok = NULL;
 	size_t n = 0, cap = 0;
-	for (char *save = NULL, *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+	char *save = NULL;
+	for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
 		xgrow(&tok, &cap, n + 1, sizeof(*tok));
 		tok[n++] = t;
 	}
@@ -452,7 +455,8 @@ static char *add_noise(struct call *c, const char *text, int strength)
 			size_t tl = strlen(t);
 			if (filler && j == filler_at && j == i) {
 				/* before the sentence: "Um, so we ..." */
-				const char *f = demo_gram_pick_raw(gen->g, gen->r_filler_start, &c->rng);
+				const char *f = demo_gram_pick_raw(gen->g, gen->r_filler_start,
+								   &c->rng);
 				add_tok(&out, f, strlen(f));
 				lower_first(gen, tok[j]);
 			} else if (filler && j == filler_at) {
@@ -478,7 +482,8 @@ static char *add_noise(struct call *c, const char *text, int strength)
 						struct sbuf w = {0};
 						sbuf_add(&w, gen->asr[a].to);
 						if (isupper((unsigned char)t[0]))
-							w.s[0] = (char)toupper((unsigned char)w.s[0]);
+							w.s[0] = (char)toupper(
+								(unsigned char)w.s[0]);
 						sbuf_addn(&w, t + core, tl - core);
 						add_tok(&out, w.s, w.len);
 						sbuf_free(&w);
@@ -490,7 +495,8 @@ static char *add_noise(struct call *c, const char *text, int strength)
 			if (swapped)
 				continue;
 			add_tok(&out, t, tl);
-			if (repeat && j == repeat_at && tok_plain(t) && word_in(t, tl, repeat_words))
+			if (repeat && j == repeat_at && tok_plain(t) &&
+			    word_in(t, tl, repeat_words))
 				add_tok(&out, t, tl);
 		}
 		i = e;
@@ -770,7 +776,12 @@ static void pick_parties(struct call *c)
 	} else {
 		n = u < 0.45 ? 2 : u < 0.8 ? 3 : 4;
 		double v = demo_rng_unit(&c->rng);
-		c->n_company = n == 2 ? 1 : n == 3 ? (v < 0.5 ? 1 : 2) : (v < 0.6 ? 2 : v < 0.8 ? 1 : 3);
+		if (n == 2)
+			c->n_company = 1;
+		else if (n == 3)
+			c->n_company = v < 0.5 ? 1 : 2;
+		else
+			c->n_company = v < 0.6 ? 2 : v < 0.8 ? 1 : 3;
 	}
 	c->n_parties = n;
 	for (int i = 0; i < n; i++) {
@@ -855,7 +866,8 @@ static void build_conversation(struct call *c, int stage)
 		exchange(c, gen->r_intro_cust2);
 	while (next < n_plan && plan[next].at < 0)
 		exchange(c, plan[next++].rule);
-	int small = c->internal ? (int)demo_rng_below(&c->rng, 2) : 1 + (int)demo_rng_below(&c->rng, 3);
+	int small = c->internal ? (int)demo_rng_below(&c->rng, 2)
+				: 1 + (int)demo_rng_below(&c->rng, 3);
 	for (int i = 0; i < small; i++)
 		exchange(c, gen->r_smalltalk);
 	exchange(c, c->internal ? gen->r_agenda_internal : gen->r_agenda[stage]);
@@ -932,14 +944,15 @@ static int time_and_split(struct call *c, struct store_sentence_in **rows, size_
 		us[i].end_ms = (int)(t + dur);
 		us[i].text = u->text.s;
 		for (size_t l = 0; l < u->n_labels && !rc; l++) {
+			const struct label *lb = &u->labels[l];
 			size_t j = 0;
-			while (j < k && !(sp[j].start == u->labels[l].start && sp[j].end == u->labels[l].end))
+			while (j < k && !(sp[j].start == lb->start && sp[j].end == lb->end))
 				j++;
 			if (j == k) {
-				rc = errf(err, errlen, "demo assets: a wording of concept %s is not one "
-					  "sentence: \"%.*s\"", demo_gram_concept(g, (size_t)u->labels[l].concept)->name,
-					  (int)(u->labels[l].end - u->labels[l].start),
-					  u->text.s + u->labels[l].start);
+				rc = errf(err, errlen, "demo assets: a wording of concept %s "
+					  "is not one sentence: \"%.*s\"",
+					  demo_gram_concept(g, (size_t)lb->concept)->name,
+					  (int)(lb->end - lb->start), u->text.s + lb->start);
 				break;
 			}
 			xgrow(&cl->v, &cl->cap, cl->n + 1, sizeof(*cl->v));
@@ -962,7 +975,8 @@ static int time_and_split(struct call *c, struct store_sentence_in **rows, size_
 	if (!rc) {
 		ingest_sentences_from_utts(us, c->n_utts, rows, n_rows);
 		if (*n_rows != total)
-			rc = errf(err, errlen, "demo: %zu sentences split, %zu expected", *n_rows, total);
+			rc = errf(err, errlen, "demo: %zu sentences split, %zu expected",
+				  *n_rows, total);
 		/* the splitter and the labels must agree on every labelled sentence */
 		for (size_t l = 0; l < cl->n && !rc; l++) {
 			const struct call_label *cv = &cl->v[l];
@@ -970,8 +984,8 @@ static int time_and_split(struct call *c, struct store_sentence_in **rows, size_
 			size_t wl = cv->end - cv->start;
 			const char *got = (*rows)[cv->idx].text;
 			if (strlen(got) != wl || memcmp(got, want, wl))
-				rc = errf(err, errlen, "demo: sentence \"%s\" was expected to be \"%.*s\"",
-					  got, (int)wl, want);
+				rc = errf(err, errlen, "demo: sentence \"%s\" was expected to "
+					  "be \"%.*s\"", got, (int)wl, want);
 		}
 	}
 	free(us);
@@ -980,7 +994,8 @@ static int time_and_split(struct call *c, struct store_sentence_in **rows, size_
 
 /* ---------------------------------------------------------------- setup */
 
-static int need_rule(const struct demo_gram *g, const char *name, int *out, char *err, size_t errlen)
+static int need_rule(const struct demo_gram *g, const char *name, int *out,
+		     char *err, size_t errlen)
 {
 	*out = demo_gram_rule(g, name);
 	if (*out < 0)
@@ -1045,7 +1060,8 @@ static int gen_init(struct gen *gen, const struct demo_gram *g, char *err, size_
 		const char *raw = demo_gram_raw(g, gen->r_asr, i);
 		const char *arrow = strstr(raw, "=>");
 		if (!arrow)
-			return errf(err, errlen, "demo assets: @asr line \"%s\" is not \"word => heard\"", raw);
+			return errf(err, errlen, "demo assets: @asr line \"%s\" is not "
+				    "\"word => heard\"", raw);
 		size_t fl = (size_t)(arrow - raw);
 		while (fl && raw[fl - 1] == ' ')
 			fl--;
@@ -1070,7 +1086,8 @@ static int gen_init(struct gen *gen, const struct demo_gram *g, char *err, size_
 		for (size_t i = 0; i < demo_gram_alts(g, r); i++) {
 			char *line = xstrdup(demo_gram_raw(g, r, i));
 			char *save = NULL;
-			for (char *w = strtok_r(line, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+			for (char *w = strtok_r(line, " ", &save); w;
+			     w = strtok_r(NULL, " ", &save)) {
 				if (!isupper((unsigned char)w[0]))
 					continue;
 				xgrow(&gen->names, &cap, gen->n_names + 1, sizeof(char *));
@@ -1156,7 +1173,7 @@ int demo_generate(store *st, const struct demo_options *o, struct demo_report *r
 	struct call c;
 	memset(&c, 0, sizeof(c));
 	struct call_labels cl = {0};
-	int rc = -1;
+	int rc = -1, opened = 0;
 
 	if (demo_gram_load(dir, &g, err, errlen))
 		goto fail;
@@ -1166,6 +1183,7 @@ int demo_generate(store *st, const struct demo_options *o, struct demo_report *r
 		errf(err, errlen, "%s: %s", o->labels, strerror(errno));
 		goto fail;
 	}
+	opened = lf != NULL;
 	rep->concepts = demo_gram_concepts(g);
 	slots = plan_dates(&gen, o->seed, anchor, n_calls);
 
@@ -1284,6 +1302,8 @@ int demo_generate(store *st, const struct demo_options *o, struct demo_report *r
 fail:
 	if (lf)
 		fclose(lf);
+	if (rc && opened)
+		unlink(o->labels);	/* the caller rolls back: no half ground truth either */
 	free_conversation(&c);
 	free(c.utts);
 	demo_expand_free(&c.x);

@@ -89,7 +89,8 @@ struct demo_gram {
 };
 
 static const char *const builtins[] = {
-	"me", "you", "rep", "cust", "rep2", "cust2", "rep_full", "cust_full", "me_full", NULL
+	"me", "you", "rep", "cust", "rep2", "cust2", "me_full", "you_full", "rep_full",
+	"cust_full", "rep2_full", "cust2_full", NULL
 };
 
 /* ---------------------------------------------------------------- rules by name */
@@ -458,7 +459,8 @@ static int load_file(struct demo_gram *g, const char *path, const char *shown,
 			while (is_name_char((unsigned char)*q))
 				q++;
 			if (q == name || *q) {
-				parse_fail(&ps, "bad rule name: want @name (letters, digits, _ . - /)");
+				parse_fail(&ps, "bad rule name: want @name "
+					   "(letters, digits, _ . - /)");
 				break;
 			}
 			cur = add_rule(g, name, fname, ps.line);
@@ -589,8 +591,9 @@ static int parse_concept(struct demo_gram *g, struct pending_concept *pc, char *
 			rc = errf(err, errlen, "%s:%d: concept %s needs rules @%s and @%s.exchange",
 				  pc->file, pc->line, c.name, c.name, c.name);
 		else if (c.internal && c.exchange_internal < 0)
-			rc = errf(err, errlen, "%s:%d: concept %s is said in internal calls but "
-				  "has no @%s.exchange_internal", pc->file, pc->line, c.name, c.name);
+			rc = errf(err, errlen, "%s:%d: concept %s is said in internal calls "
+				  "but has no @%s.exchange_internal", pc->file, pc->line, c.name,
+				  c.name);
 		else if (g->rules[c.rule].concept >= 0)
 			rc = errf(err, errlen, "%s:%d: concept %s declared twice",
 				  pc->file, pc->line, c.name);
@@ -676,7 +679,8 @@ int demo_gram_load(const char *dir, struct demo_gram **out, char *err, size_t er
 		struct pending_ref *pr = &g->refs[i];
 		int r = demo_gram_rule(g, pr->name);
 		if (r < 0)
-			rc = errf(err, errlen, "%s:%d: unknown rule '%s'", pr->file, pr->line, pr->name);
+			rc = errf(err, errlen, "%s:%d: unknown rule '%s'", pr->file, pr->line,
+				  pr->name);
 		else
 			g->nodes[pr->node].a = r;
 	}
@@ -886,10 +890,11 @@ static void expand_seq(struct demo_expand *x, int seq, int depth)
 		case N_REF:
 			expand_rule_at(x, nd->a, depth);
 			break;
-		case N_CHOICE:
-			expand_seq(x, g->lists[nd->a + (int)demo_rng_below(x->rng, (uint64_t)nd->n)],
-				   depth + 1);
+		case N_CHOICE: {
+			uint64_t k = demo_rng_below(x->rng, (uint64_t)nd->n);
+			expand_seq(x, g->lists[nd->a + (int)k], depth + 1);
 			break;
+		}
 		case N_OPT: {
 			/* [a] is a or nothing; [a|b] is a, b or nothing, evenly */
 			uint64_t k = demo_rng_below(x->rng, nd->n == 1 ? 2 : (uint64_t)nd->n + 1);
