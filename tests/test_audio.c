@@ -765,6 +765,17 @@ static void test_playback(void)
 			CHECK_MSG(fabs(crossings_hz(c + 1000, n - 2000, 48000) - 440) < 3,
 				  "%.1f Hz", crossings_hz(c + 1000, n - 2000, 48000));
 		free(c);
+
+		TEST("player: resampled and stretched at once (1.25x, 16 -> 48 kHz) plays to "
+		     "the end with the pitch kept");
+		audio_player_set_speed(p, 1.25);
+		c = play_capture(p, cap, &req, &n, &sn);
+		CHECK_MSG(sn.state == AUDIO_DONE, "%s: %s", audio_state_name(sn.state), sn.error);
+		CHECK_MSG(n >= 115200 - 64 && n <= 115200 + 64, "%zu frames at 48 kHz", n);
+		if (c && n > 8000)
+			CHECK_MSG(fabs(crossings_hz(c + 4000, n - 8000, 48000) - 440) < 5,
+				  "%.1f Hz", crossings_hz(c + 4000, n - 8000, 48000));
+		free(c);
 		audio_player_free(p);
 	}
 }

@@ -536,6 +536,7 @@ static int write_f(struct session *s, const float *x, size_t n)
 /* Resamples (when the device rate differs) and writes float frames. */
 static int resample_write(struct session *s, const float *x, size_t n, int final)
 {
+	static const float none[1];
 	SRC_DATA d;
 	int rc;
 
@@ -544,7 +545,7 @@ static int resample_write(struct session *s, const float *x, size_t n, int final
 	memset(&d, 0, sizeof(d));
 	d.src_ratio = s->src_ratio;
 	d.end_of_input = final;
-	d.data_in = x;
+	d.data_in = x ? x : none;	/* libsamplerate wants a pointer even for nothing */
 	d.input_frames = (long)n;
 	for (;;) {
 		size_t cap = (size_t)(n * s->src_ratio) + 256;
