@@ -48,8 +48,9 @@ void ingest_report_free(struct ingest_report *r);
 /* Imports files by extension (.json: one call or an array; .jsonl: one call a line;
  * .vtt: WebVTT with <v Name> voice tags and an optional NAME.meta.json sidecar).
  * Writes inside the caller's transaction. On the first malformed call returns -1 with
- * err as "FILE:LINE: call ID: what is wrong" (the caller rolls back). A missing or
- * unreadable recording is a note, not a failure. */
+ * err as "FILE:LINE: call ID: what is wrong" (the caller rolls back) and rep emptied. A
+ * missing or unreadable recording is a note, not a failure. rep is owned by the caller
+ * (ingest_report_free). */
 int ingest_files(store *st, const char *const *paths, size_t n, struct ingest_report *rep,
 		 char *err, size_t errlen);
 

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "audio.h"
+#include "internal.h"
 #include "xmalloc.h"
 
 /* ------------------------------------------------------------------ helpers */
@@ -97,24 +98,37 @@ int ingest_parse_time(const char *s, int64_t *unix_out)
 static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "rb");
+	struct stat sb;
 	if (!f) {
 		errf(err, errlen, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
-	struct sbuf b = {0};
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		sbuf_addn(&b, chunk, n);
+	if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		fclose(f);
+		errf(err, errlen, "%s: %s", path, strerror(EISDIR));
+		return NULL;
+	}
+	/* One read of the size stat gives, then whatever more there is (pipes, growing files). */
+	size_t cap = sb.st_size > 0 ? (size_t)sb.st_size + 1 : 65536, n = 0;
+	char *buf = xmalloc(cap + 1);
+	for (;;) {
+		size_t got = fread(buf + n, 1, cap - n, f);
+		n += got;
+		if (n < cap)
+			break;
+		cap *= 2;
+		buf = xrealloc(buf, cap + 1);
+	}
 	int bad = ferror(f);
 	fclose(f);
 	if (bad) {
-		sbuf_free(&b);
+		free(buf);
 		errf(err, errlen, "%s: read error", path);
 		return NULL;
 	}
-	*len = b.len;
-	return sbuf_take(&b);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
 }
 
 static void note(struct ingest_report *r, char *text)
@@ -144,6 +158,7 @@ struct build {
 	size_t cap_parties, cap_meta;
 	char **owned;		/* strings to free with the build */
 	size_t n_owned, cap_owned;
+	struct ingest_sentbuf sents;	/* c.sentences point into it */
 };
 
 static char *own(struct build *b, char *s)
@@ -153,15 +168,28 @@ static char *own(struct build *b, char *s)
 	return s;
 }
 
-static void build_free(struct build *b)
+/* Empties b for the next call, keeping its arrays. */
+static void build_reset(struct build *b)
 {
 	for (size_t i = 0; i < b->n_owned; i++)
 		free(b->owned[i]);
+	b->n_owned = 0;
+	b->n_utts = 0;
+	struct store_party_in *parties = b->c.parties;
+	struct store_kv *meta = b->c.meta;
+	memset(&b->c, 0, sizeof(b->c));
+	b->c.parties = parties;
+	b->c.meta = meta;
+}
+
+static void build_free(struct build *b)
+{
+	build_reset(b);
+	ingest_sentbuf_free(&b->sents);
 	free(b->owned);
 	free(b->utts);
 	free(b->c.parties);
 	free(b->c.meta);
-	ingest_sentences_free(b->c.sentences, b->c.n_sentences);
 	memset(b, 0, sizeof(*b));
 }
 
@@ -252,7 +280,9 @@ static int write_call(store *st, struct build *b, const char *where, struct inge
 {
 	int64_t first, call_id, last_end = 0;
 	int replaced;
-	ingest_sentences_from_utts(b->utts, b->n_utts, &b->c.sentences, &b->c.n_sentences);
+	ingest_sentences_into(b->utts, b->n_utts, &b->sents);
+	b->c.sentences = b->sents.v;
+	b->c.n_sentences = b->sents.n;
 	if (b->c.n_sentences == 0)
 		return errf(err, errlen, "%s: call %s: the transcript has no words", where, b->c.ext_id);
 	for (size_t i = 0; i < b->n_utts; i++)
@@ -279,6 +309,131 @@ static int write_call(store *st, struct build *b, const char *where, struct inge
 
 #define FAIL(...) do { errf(err, errlen, __VA_ARGS__); return -1; } while (0)
 
+/* Where a call came from: its text, for naming the line of a bad entry inside it. */
+struct src {
+	const char *file;
+	const char *text;	/* the whole file */
+	const char *obj, *end;	/* the call's JSON text */
+	int line;		/* line of obj */
+	int utf8_ok;		/* obj..end is valid UTF-8: strings need no check */
+};
+
+static int line_of(const char *text, const char *pos)
+{
+	int line = 1;
+	for (const char *p = text; p < pos; p++)
+		line += *p == '\n';
+	return line;
+}
+
+/* A tiny JSON walker over text cJSON has accepted (or rejected part-way): enough to find
+ * where a member or an element starts. Each returns NULL when it cannot. */
+static const char *jw_ws(const char *p, const char *end)
+{
+	while (p && p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p;
+}
+
+static const char *jw_string(const char *p, const char *end)
+{
+	for (p++; p < end; p++) {
+		if (*p == '\\')
+			p++;
+		else if (*p == '"')
+			return p + 1;
+	}
+	return NULL;
+}
+
+static const char *jw_value(const char *p, const char *end)
+{
+	int depth = 0;
+	p = jw_ws(p, end);
+	while (p && p < end) {
+		if (*p == '"') {
+			p = jw_string(p, end);
+		} else if (*p == '{' || *p == '[') {
+			depth++;
+			p++;
+		} else if (*p == '}' || *p == ']') {
+			if (depth == 0)
+				return p;
+			depth--;
+			p++;
+		} else if (*p == ',' && depth == 0) {
+			return p;
+		} else {
+			p++;
+		}
+		if (depth == 0 && p && p < end && (p[-1] == '"' || p[-1] == '}' || p[-1] == ']'))
+			return p;
+	}
+	return p;
+}
+
+/* The value of member key of the object at obj. */
+static const char *jw_member(const char *obj, const char *end, const char *key)
+{
+	size_t kl = strlen(key);
+	const char *p = jw_ws(obj, end);
+	if (!p || p >= end || *p != '{')
+		return NULL;
+	p++;
+	for (;;) {
+		p = jw_ws(p, end);
+		if (!p || p >= end || *p != '"')
+			return NULL;
+		const char *k = p + 1, *q = jw_string(p, end);
+		if (!q)
+			return NULL;
+		int match = (size_t)(q - 1 - k) == kl && !memcmp(k, key, kl);
+		p = jw_ws(q, end);
+		if (!p || p >= end || *p != ':')
+			return NULL;
+		p = jw_ws(p + 1, end);
+		if (match)
+			return p;
+		p = jw_ws(jw_value(p, end), end);
+		if (!p || p >= end || *p != ',')
+			return NULL;
+		p++;
+	}
+}
+
+/* Element k of the array at arr. */
+static const char *jw_element(const char *arr, const char *end, size_t k)
+{
+	const char *p = jw_ws(arr, end);
+	if (!p || p >= end || *p != '[')
+		return NULL;
+	p = jw_ws(p + 1, end);
+	for (size_t i = 0; p && p < end && *p != ']'; i++) {
+		if (i == k)
+			return p;
+		p = jw_ws(jw_value(p, end), end);
+		if (!p || p >= end || *p != ',')
+			return NULL;
+		p = jw_ws(p + 1, end);
+	}
+	return NULL;
+}
+
+/* " (line N)" for element k of the call's array member key, when that is not the line the
+ * call starts on; "" otherwise. */
+static const char *entry_line(const struct src *S, const char *key, size_t k, char *buf, size_t cap)
+{
+	const char *a = S->obj ? jw_member(S->obj, S->end, key) : NULL;
+	const char *e = a ? jw_element(a, S->end, k) : NULL;
+	buf[0] = '\0';
+	if (e) {
+		int line = S->line + line_of(S->obj, e) - 1;
+		if (line != S->line)
+			snprintf(buf, cap, " (line %d)", line);
+	}
+	return buf;
+}
+
 static const char *str_field(const cJSON *o, const char *key)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
@@ -303,39 +458,59 @@ static int checked_str(const cJSON *o, const char *key, const char *where, const
 	return 0;
 }
 
-static int ms_field(const cJSON *o, const char *key, const char *where, const char *id, size_t k,
-		    int *out, char *err, size_t errlen)
+static int ms_field(const cJSON *o, const char *key, const struct src *S, const char *where,
+		    const char *id, size_t k, int *out, char *err, size_t errlen)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	char at[32];
+	if (cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble <= 2e9) {
+		*out = (int)v->valuedouble;
+		return 0;
+	}
+	entry_line(S, "transcript", k, at, sizeof(at));
 	if (!cJSON_IsNumber(v))
-		FAIL("%s: call %s: transcript[%zu]: \"%s\" must be a number of milliseconds",
-		     where, id, k, key);
+		FAIL("%s: call %s: transcript[%zu]%s: \"%s\" must be a number of milliseconds",
+		     where, id, k, at, key);
 	if (v->valuedouble < 0)
-		FAIL("%s: call %s: transcript[%zu]: negative time %s = %.0f", where, id, k, key,
-		     v->valuedouble);
-	if (v->valuedouble > 2e9)
-		FAIL("%s: call %s: transcript[%zu]: time %s = %.0f is out of range", where, id, k,
+		FAIL("%s: call %s: transcript[%zu]%s: negative time: %s is %.0f", where, id, k, at,
 		     key, v->valuedouble);
-	*out = (int)v->valuedouble;
-	return 0;
+	FAIL("%s: call %s: transcript[%zu]%s: time %s = %.0f is out of range", where, id, k,
+	     at, key, v->valuedouble);
 }
 
-/* Reads one call object into b. where is "FILE:LINE". */
-static int parse_call(const cJSON *o, const char *file, const char *where, struct build *b,
+/* The line of the first byte of s[0, n) that is not valid UTF-8. */
+static int bad_utf8_line(const struct src *S)
+{
+	const char *p = S->obj;
+	while (p < S->end) {
+		const char *nl = memchr(p, '\n', (size_t)(S->end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(S->end - p);
+		if (!ingest_utf8_valid(p, n))
+			break;
+		p += n + 1;
+	}
+	return S->line + line_of(S->obj, p < S->end ? p : S->end) - 1;
+}
+
+/* Reads one call object into b. where is "FILE:LINE" of the call. */
+static int parse_call(const cJSON *o, const struct src *S, const char *where, struct build *b,
 		      struct ingest_report *rep, char *err, size_t errlen)
 {
 	const char *s;
-	char idbuf[64];
+	char idbuf[64], at[32];
 	if (!cJSON_IsObject(o))
-		FAIL("%s: a call must be a JSON object", where);
+		FAIL("%s: call ?: a call must be a JSON object, not %s", where,
+		     cJSON_IsArray(o) ? "a list" : "a single value");
 	const cJSON *idv = cJSON_GetObjectItemCaseSensitive(o, "id");
 	if (cJSON_IsNumber(idv)) {
 		snprintf(idbuf, sizeof(idbuf), "%.0f", idv->valuedouble);
 		b->c.ext_id = own(b, xstrdup(idbuf));
 	} else if (cJSON_IsString(idv) && *idv->valuestring) {
-		if (!ingest_utf8_valid(idv->valuestring, strlen(idv->valuestring)))
+		if (!S->utf8_ok && !ingest_utf8_valid(idv->valuestring, strlen(idv->valuestring)))
 			FAIL("%s: call ?: invalid UTF-8 in \"id\"", where);
 		b->c.ext_id = own(b, xstrdup(idv->valuestring));
+	} else if (idv && !cJSON_IsNull(idv) && !cJSON_IsString(idv)) {
+		FAIL("%s: call ?: \"id\" must be a string", where);
 	} else {
 		FAIL("%s: call ?: missing \"id\"", where);
 	}
@@ -362,7 +537,7 @@ static int parse_call(const cJSON *o, const char *file, const char *where, struc
 	b->c.language = own(b, xstrdup(s ? s : "en"));
 	if (checked_str(o, "audio", where, id, &s, 0, err, errlen) < 0)
 		return -1;
-	b->c.audio = s && *s ? own(b, audio_path(file, s)) : NULL;
+	b->c.audio = s && *s ? own(b, audio_path(S->file, s)) : NULL;
 	b->c.audio_ok = 0;
 
 	const cJSON *meta = cJSON_GetObjectItemCaseSensitive(o, "meta");
@@ -402,21 +577,24 @@ static int parse_call(const cJSON *o, const char *file, const char *where, struc
 		const char *pid = str_field(p, "id"), *name = str_field(p, "name");
 		const char *aff = str_field(p, "affiliation");
 		if (!pid || !*pid)
-			FAIL("%s: call %s: parties[%zu]: missing \"id\"", where, id, k);
+			FAIL("%s: call %s: parties[%zu]%s: missing \"id\"", where, id, k,
+			     entry_line(S, "parties", k, at, sizeof(at)));
 		if (!name)
 			name = pid;
 		if (!ingest_utf8_valid(pid, strlen(pid)) || !ingest_utf8_valid(name, strlen(name)))
-			FAIL("%s: call %s: parties[%zu]: invalid UTF-8", where, id, k);
+			FAIL("%s: call %s: parties[%zu]%s: invalid UTF-8", where, id, k,
+			     entry_line(S, "parties", k, at, sizeof(at)));
 		if (!aff)
-			FAIL("%s: call %s: party %s: missing \"affiliation\" (company or customer)",
-			     where, id, pid);
+			FAIL("%s: call %s: party %s%s: missing \"affiliation\" (company or customer)",
+			     where, id, pid, entry_line(S, "parties", k, at, sizeof(at)));
 		int side = parse_side(aff);
 		if (side < 0)
-			FAIL("%s: call %s: party %s: affiliation must be company or customer, not \"%s\"",
-			     where, id, pid, aff);
+			FAIL("%s: call %s: party %s%s: affiliation must be company or customer, not \"%s\"",
+			     where, id, pid, entry_line(S, "parties", k, at, sizeof(at)), aff);
 		for (size_t j = 0; j < b->c.n_parties; j++)
 			if (!strcmp(b->c.parties[j].ext_id, pid))
-				FAIL("%s: call %s: party id %s appears twice", where, id, pid);
+				FAIL("%s: call %s: party id %s%s appears twice", where, id, pid,
+				     entry_line(S, "parties", k, at, sizeof(at)));
 		add_party(b, pid, name, side);
 		k++;
 	}
@@ -426,7 +604,7 @@ static int parse_call(const cJSON *o, const char *file, const char *where, struc
 		FAIL("%s: call %s: missing \"transcript\"", where, id);
 	if (!cJSON_IsArray(tr))
 		FAIL("%s: call %s: \"transcript\" must be a list", where, id);
-	if (cJSON_GetArraySize(tr) == 0)
+	if (!tr->child)
 		FAIL("%s: call %s: empty transcript", where, id);
 	const cJSON *e;
 	int prev_start = -1;
@@ -435,65 +613,95 @@ static int parse_call(const cJSON *o, const char *file, const char *where, struc
 		const char *spk = str_field(e, "speaker");
 		const cJSON *tv = cJSON_GetObjectItemCaseSensitive(e, "text");
 		int start, end, party = -1;
+#define AT entry_line(S, "transcript", k, at, sizeof(at))
 		if (!cJSON_IsObject(e))
-			FAIL("%s: call %s: transcript[%zu] must be an object", where, id, k);
+			FAIL("%s: call %s: transcript[%zu]%s must be an object", where, id, k, AT);
 		if (!spk)
-			FAIL("%s: call %s: transcript[%zu]: missing \"speaker\"", where, id, k);
-		for (size_t j = 0; j < b->c.n_parties; j++)
+			FAIL("%s: call %s: transcript[%zu]%s: missing \"speaker\"", where, id, k, AT);
+		for (size_t j = 0; j < b->c.n_parties && party < 0; j++)
 			if (!strcmp(b->c.parties[j].ext_id, spk))
 				party = (int)j;
 		if (party < 0)
-			FAIL("%s: call %s: transcript[%zu]: speaker \"%s\" is not in parties",
-			     where, id, k, spk);
+			FAIL("%s: call %s: transcript[%zu]%s: speaker \"%s\" is not in parties",
+			     where, id, k, AT, spk);
 		if (!cJSON_IsString(tv))
-			FAIL("%s: call %s: transcript[%zu]: missing \"text\"", where, id, k);
-		if (!ingest_utf8_valid(tv->valuestring, strlen(tv->valuestring)))
-			FAIL("%s: call %s: transcript[%zu]: invalid UTF-8 in \"text\"", where, id, k);
-		if (ms_field(e, "start_ms", where, id, k, &start, err, errlen) < 0 ||
-		    ms_field(e, "end_ms", where, id, k, &end, err, errlen) < 0)
+			FAIL("%s: call %s: transcript[%zu]%s: missing \"text\"", where, id, k, AT);
+		if (!S->utf8_ok && !ingest_utf8_valid(tv->valuestring, strlen(tv->valuestring)))
+			FAIL("%s: call %s: transcript[%zu]%s: invalid UTF-8 in \"text\"", where, id, k, AT);
+		if (ms_field(e, "start_ms", S, where, id, k, &start, err, errlen) < 0 ||
+		    ms_field(e, "end_ms", S, where, id, k, &end, err, errlen) < 0)
 			return -1;
 		if (end < start)
-			FAIL("%s: call %s: transcript[%zu]: ends (%d ms) before it starts (%d ms)",
-			     where, id, k, end, start);
+			FAIL("%s: call %s: transcript[%zu]%s: ends (%d ms) before it starts (%d ms)",
+			     where, id, k, AT, end, start);
 		if (start < prev_start)
-			FAIL("%s: call %s: transcript[%zu]: starts at %d ms, before the previous "
-			     "entry (%d ms): times must not go backwards", where, id, k, start, prev_start);
+			FAIL("%s: call %s: transcript[%zu]%s: starts at %d ms, before the previous "
+			     "entry (%d ms): times must not go backwards", where, id, k, AT, start,
+			     prev_start);
+#undef AT
 		prev_start = start;
 		add_utt(b, party, start, end, tv->valuestring);
 		k++;
 	}
+	/* A bad byte somewhere no field check looked (a key, a field not read). */
+	if (!S->utf8_ok)
+		FAIL("%s: call %s: invalid UTF-8 (line %d)", where, id, bad_utf8_line(S));
 	check_audio(b, where, rep);
 	return 0;
-}
-
-static int line_of(const char *text, const char *pos)
-{
-	int line = 1;
-	for (const char *p = text; p < pos; p++)
-		if (*p == '\n')
-			line++;
-	return line;
 }
 
 /* Where cJSON stopped, as a short excerpt for the message. */
 static void near(const char *pos, const char *end, char *buf, size_t cap)
 {
 	size_t n = 0;
-	while (pos < end && *pos && *pos != '\n' && n + 1 < cap && n < 24)
+	while (pos < end && *pos && *pos != '\n' && *pos != '\r' && n + 1 < cap && n < 24)
 		buf[n++] = *pos++;
 	buf[n] = '\0';
 }
 
-static int import_value(store *st, const cJSON *o, const char *file, int line,
+/* "call ID: " when the id of a call cJSON could not parse can still be read, else "". */
+static void id_of_broken(const char *obj, const char *end, char *buf, size_t cap)
+{
+	const char *v = jw_member(obj, end, "id");
+	buf[0] = '\0';
+	if (v && v < end && *v == '"') {
+		const char *q = jw_string(v, end);
+		if (q && q - v - 2 > 0 && q - v - 2 < 64 && !memchr(v + 1, '\\', (size_t)(q - v - 2)) &&
+		    ingest_utf8_valid(v + 1, (size_t)(q - v - 2)))
+			snprintf(buf, cap, "call %.*s: ", (int)(q - v - 2), v + 1);
+	}
+}
+
+static int syntax_error(const char *file, const char *text, const char *obj, const char *at,
+			const char *end, char *err, size_t errlen)
+{
+	char ex[32], who[96];
+	/* cJSON may stop past the bad token, on the blank after it: name the token. */
+	while (at > obj && at <= end && (at == end || isspace((unsigned char)*at)) &&
+	       isspace((unsigned char)at[-1]))
+		at--;
+	if (at > obj && at < end && isspace((unsigned char)*at))
+		at--;
+	near(at, end, ex, sizeof(ex));
+	id_of_broken(obj, at, who, sizeof(who));
+	if (at >= end || !*ex)
+		return errf(err, errlen, "%s:%d: %sJSON syntax error: the text ends too soon", file,
+			    line_of(text, at), who);
+	return errf(err, errlen, "%s:%d: %sJSON syntax error near '%s'", file, line_of(text, at),
+		    who, ex);
+}
+
+/* Parses, checks and writes one call whose JSON text is S->obj .. S->end. */
+static int import_value(store *st, const cJSON *o, struct src *S, struct build *b,
 			struct ingest_report *rep, char *err, size_t errlen)
 {
 	char where[4096 + 32];
-	struct build b = {0};
-	snprintf(where, sizeof(where), "%s:%d", file, line);
-	int rc = parse_call(o, file, where, &b, rep, err, errlen);
+	snprintf(where, sizeof(where), "%s:%d", S->file, S->line);
+	S->utf8_ok = ingest_utf8_valid(S->obj, (size_t)(S->end - S->obj));
+	int rc = parse_call(o, S, where, b, rep, err, errlen);
 	if (rc == 0)
-		rc = write_call(st, &b, where, rep, err, errlen);
-	build_free(&b);
+		rc = write_call(st, b, where, rep, err, errlen);
+	build_reset(b);
 	return rc;
 }
 
@@ -505,86 +713,72 @@ static int import_json(store *st, const char *file, struct ingest_report *rep,
 	if (!text)
 		return -1;
 	const char *end = text + len, *p = text;
-	int rc = -1;
-	if (!ingest_utf8_valid(text, len)) {
-		/* Name the line of the first bad byte. */
-		const char *q = text;
-		while (q < end) {
-			const char *nl = memchr(q, '\n', (size_t)(end - q));
-			size_t n = nl ? (size_t)(nl - q) : (size_t)(end - q);
-			if (!ingest_utf8_valid(q, n))
-				break;
-			q += n + 1;
-		}
-		errf(err, errlen, "%s:%d: invalid UTF-8", file, line_of(text, q));
+	struct build b = {0};
+	struct src S = { .file = file, .text = text };
+	int rc = -1, line = 1;
+	const char *line_at = text;
+	/* A byte order mark is allowed. */
+	if (len >= 3 && !memcmp(p, "\xef\xbb\xbf", 3))
+		p += 3;
+	p = jw_ws(p, end);
+	int array = p < end && *p == '[';
+	if (array)
+		p = jw_ws(p + 1, end);
+	if (p >= end) {
+		errf(err, errlen, "%s:%d: no calls in the file", file, line_of(text, p));
 		goto out;
 	}
-	while (p < end && isspace((unsigned char)*p))
-		p++;
-	if (p < end && *p == '[') {
-		/* An array: each call is parsed on its own so errors can name its line. */
-		p++;
-		for (;;) {
-			while (p < end && isspace((unsigned char)*p))
-				p++;
-			if (p < end && *p == ']') {
-				p++;
-				break;
-			}
-			const char *stop = NULL;
-			cJSON *o = cJSON_ParseWithLengthOpts(p, (size_t)(end - p), &stop, 0);
-			if (!o) {
-				char ex[32];
-				const char *at = stop ? stop : p;
-				near(at, end, ex, sizeof(ex));
-				errf(err, errlen, "%s:%d: JSON syntax error near '%s'", file,
-				     line_of(text, at), ex);
-				goto out;
-			}
-			int line = line_of(text, p);
-			int r = import_value(st, o, file, line, rep, err, errlen);
-			cJSON_Delete(o);
-			if (r < 0)
-				goto out;
-			p = stop;
-			while (p < end && isspace((unsigned char)*p))
-				p++;
-			if (p < end && *p == ',') {
-				p++;
-				continue;
-			}
-			if (p < end && *p == ']') {
-				p++;
-				break;
-			}
-			errf(err, errlen, "%s:%d: JSON syntax error: expected ',' or ']' between calls",
-			     file, line_of(text, p));
-			goto out;
+	while (p < end) {
+		if (array && *p == ']') {
+			p++;
+			array = 0;
+			break;
 		}
-	} else {
 		const char *stop = NULL;
 		cJSON *o = cJSON_ParseWithLengthOpts(p, (size_t)(end - p), &stop, 0);
 		if (!o) {
-			char ex[32];
-			const char *at = stop ? stop : p;
-			near(at, end, ex, sizeof(ex));
-			errf(err, errlen, "%s:%d: JSON syntax error near '%s'", file, line_of(text, at), ex);
+			syntax_error(file, text, p, stop ? stop : p, end, err, errlen);
 			goto out;
 		}
-		int r = import_value(st, o, file, line_of(text, p), rep, err, errlen);
+		/* Lines are counted from the last call on, not from the top each time. */
+		line += line_of(line_at, p) - 1;
+		line_at = p;
+		S.obj = p;
+		S.end = stop;
+		S.line = line;
+		int r = import_value(st, o, &S, &b, rep, err, errlen);
 		cJSON_Delete(o);
 		if (r < 0)
 			goto out;
-		p = stop;
+		p = jw_ws(stop, end);
+		if (!array || p >= end)
+			break;
+		if (*p == ',') {
+			p = jw_ws(p + 1, end);
+			continue;
+		}
+		if (*p == ']') {
+			p++;
+			array = 0;
+			break;
+		}
+		errf(err, errlen, "%s:%d: JSON syntax error: expected ',' or ']' after the call",
+		     file, line_of(text, p));
+		goto out;
 	}
-	while (p < end && isspace((unsigned char)*p))
-		p++;
+	if (array) {
+		errf(err, errlen, "%s:%d: JSON syntax error: the list of calls has no closing ']'",
+		     file, line_of(text, end));
+		goto out;
+	}
+	p = jw_ws(p, end);
 	if (p < end) {
 		errf(err, errlen, "%s:%d: unexpected text after the calls", file, line_of(text, p));
 		goto out;
 	}
 	rc = 0;
 out:
+	build_free(&b);
 	free(text);
 	return rc;
 }
@@ -597,36 +791,45 @@ static int import_jsonl(store *st, const char *file, struct ingest_report *rep,
 	if (!text)
 		return -1;
 	const char *p = text, *end = text + len;
+	struct build b = {0};
+	struct src S = { .file = file, .text = text };
 	int line = 0, rc = 0;
+	if (len >= 3 && !memcmp(p, "\xef\xbb\xbf", 3))
+		p += 3;
 	while (p < end && rc == 0) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		const char *eol = nl ? nl : end;
 		line++;
-		const char *q = p;
-		while (q < p + n && isspace((unsigned char)*q))
-			q++;
-		if (q < p + n) {
-			if (!ingest_utf8_valid(p, n)) {
-				rc = errf(err, errlen, "%s:%d: invalid UTF-8", file, line);
-				break;
-			}
+		const char *q = jw_ws(p, eol);
+		if (q < eol) {
 			const char *stop = NULL;
-			cJSON *o = cJSON_ParseWithLengthOpts(p, n, &stop, 0);
-			const char *after = stop;
-			while (o && after < p + n && isspace((unsigned char)*after))
-				after++;
-			if (!o || after < p + n) {
-				char ex[32];
-				near(stop ? stop : p, p + n, ex, sizeof(ex));
-				rc = errf(err, errlen, "%s:%d: JSON syntax error near '%s'", file, line, ex);
+			cJSON *o = cJSON_ParseWithLengthOpts(q, (size_t)(eol - q), &stop, 0);
+			const char *after = o ? jw_ws(stop, eol) : NULL;
+			if (!o || after < eol) {
+				const char *at = o ? after : stop ? stop : q;
+				char ex[32], who[96];
+				near(at, eol, ex, sizeof(ex));
+				id_of_broken(q, at, who, sizeof(who));
+				if (o)
+					rc = errf(err, errlen, "%s:%d: %sunexpected text after the call: "
+						  "'%s' (one call a line)", file, line, who, ex);
+				else if (!*ex && at >= eol)
+					rc = errf(err, errlen, "%s:%d: %sJSON syntax error: the line ends "
+						  "too soon (one call a line)", file, line, who);
+				else
+					rc = syntax_error(file, text, q, at, eol, err, errlen);
 				cJSON_Delete(o);
 				break;
 			}
-			rc = import_value(st, o, file, line, rep, err, errlen);
+			S.obj = q;
+			S.end = stop;
+			S.line = line;
+			rc = import_value(st, o, &S, &b, rep, err, errlen);
 			cJSON_Delete(o);
 		}
-		p += n + 1;
+		p = eol + 1;
 	}
+	build_free(&b);
 	free(text);
 	return rc;
 }
@@ -726,6 +929,17 @@ static char *vtt_plain(const char *s, size_t n)
 	return sbuf_take(&b);
 }
 
+/* The line at *p (its length without the line break in *n); *p moves past it. */
+static const char *next_line(const char **p, const char *end, size_t *n)
+{
+	const char *l = *p, *nl = memchr(l, '\n', (size_t)(end - l));
+	*n = nl ? (size_t)(nl - l) : (size_t)(end - l);
+	*p = nl ? nl + 1 : end;
+	if (*n && l[*n - 1] == '\r')
+		(*n)--;
+	return l;
+}
+
 static int import_vtt(store *st, const char *file, struct ingest_report *rep,
 		      char *err, size_t errlen)
 {
@@ -738,7 +952,18 @@ static int import_vtt(store *st, const char *file, struct ingest_report *rep,
 	if (!text)
 		return -1;
 	if (!ingest_utf8_valid(text, len)) {
-		errf(err, errlen, "%s:1: invalid UTF-8", file);
+		const char *q = text, *e = text + len, *base = strrchr(file, '/');
+		size_t n;
+		int line = 0;
+		base = base ? base + 1 : file;
+		while (q < e) {
+			const char *l = next_line(&q, e, &n);
+			line++;
+			if (!ingest_utf8_valid(l, n))
+				break;
+		}
+		errf(err, errlen, "%s:%d: call %.*s: invalid UTF-8", file, line,
+		     (int)(strlen(base) - 4), base);
 		goto out;
 	}
 	const char *p = text;
@@ -829,42 +1054,33 @@ static int import_vtt(store *st, const char *file, struct ingest_report *rep,
 	/* Cues: optional identifier line, timing line, text lines up to a blank line. */
 	int line = 1;
 	const char *end = text + len;
-	p = memchr(p, '\n', (size_t)(end - p));
-	p = p ? p + 1 : end;
-	line++;
+	size_t n;
+	p = next_line(&p, end, &n) ? p : end;
 	int last_party = -1;
 	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		if (n && p[n - 1] == '\r')
-			n--;
-		const char *arrow = memmem(p, n, "-->", 3);
-		if (!arrow || !strncmp(p, "NOTE", 4)) {
-			if (!strncmp(p, "NOTE", 4) || !strncmp(p, "STYLE", 5) || !strncmp(p, "REGION", 6)) {
-				/* skip the block */
+		const char *l = next_line(&p, end, &n);
+		line++;
+		const char *arrow = memmem(l, n, "-->", 3);
+		if (!arrow) {
+			if (!strncmp(l, "NOTE", 4) || !strncmp(l, "STYLE", 5) || !strncmp(l, "REGION", 6)) {
+				/* the block goes on to a blank line */
 				while (p < end) {
-					nl = memchr(p, '\n', (size_t)(end - p));
-					size_t m = nl ? (size_t)(nl - p) : (size_t)(end - p);
-					p += m + 1;
+					next_line(&p, end, &n);
 					line++;
-					if (m == 0 || (m == 1 && p[-2] == '\r'))
+					if (n == 0)
 						break;
 				}
-				continue;
 			}
-			p += n + 1;
-			line++;
-			continue;
+			continue;	/* a cue identifier, a header line or a blank */
 		}
-		int cue_line = line;
-		snprintf(where, sizeof(where), "%s:%d", file, cue_line);
+		snprintf(where, sizeof(where), "%s:%d", file, line);
 		const char *after;
-		const char *q = p;
+		const char *q = l;
 		while (q < arrow && isspace((unsigned char)*q))
 			q++;
 		long start = vtt_time(q, &after);
 		q = arrow + 3;
-		while (q < p + n && isspace((unsigned char)*q))
+		while (q < l + n && isspace((unsigned char)*q))
 			q++;
 		long stop = start >= 0 ? vtt_time(q, &after) : -1;
 		if (start < 0 || stop < 0) {
@@ -883,25 +1099,16 @@ static int import_vtt(store *st, const char *file, struct ingest_report *rep,
 			     b.utts[b.n_utts - 1].start_ms);
 			goto out;
 		}
-		p += n + 1;
-		line++;
-		/* The cue text, possibly several voices. */
+		/* The cue text, possibly several voices, up to a blank line. */
 		struct sbuf cue = {0};
 		while (p < end) {
-			nl = memchr(p, '\n', (size_t)(end - p));
-			size_t m = nl ? (size_t)(nl - p) : (size_t)(end - p);
-			if (m && p[m - 1] == '\r')
-				m--;
-			if (m == 0) {
-				p += (nl ? (size_t)(nl - p) : m) + 1;
-				line++;
+			const char *t = next_line(&p, end, &n);
+			line++;
+			if (n == 0)
 				break;
-			}
 			if (cue.len)
 				sbuf_addc(&cue, '\n');
-			sbuf_addn(&cue, p, m);
-			p = nl ? nl + 1 : end;
-			line++;
+			sbuf_addn(&cue, t, n);
 		}
 		/* Split the cue at each <v Name> into voiced pieces. */
 		const char *c = cue.s ? cue.s : "";
@@ -1002,8 +1209,10 @@ int ingest_files(store *st, const char *const *paths, size_t n, struct ingest_re
 			rc = import_vtt(st, f, rep, err, errlen);
 		else
 			rc = errf(err, errlen, "%s: unknown file type (want .json, .jsonl or .vtt)", f);
-		if (rc < 0)
+		if (rc < 0) {
+			ingest_report_free(rep);	/* nothing of it was written */
 			return -1;
+		}
 	}
 	return 0;
 }

@@ -2,19 +2,51 @@
 #include "ingest.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "internal.h"
 #include "xmalloc.h"
 
-/* Words that end in a full stop without ending a sentence, even before a capital. */
-static const char *const titles[] = {
-	"mr", "mrs", "ms", "dr", "prof", "st", "mt", "sen", "rep", "gov", "gen", "capt",
-	"lt", "col", "sgt", "jr", "sr", "vs", "no", "nos", "vol", "fig", "approx", "dept",
-	"inc", "ltd", "co", "corp", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
-	"sept", "oct", "nov", "dec", "mon", "tue", "wed", "thu", "fri", "sat", "sun",
+/* Abbreviations that never end a sentence, whatever follows: "Dr. Reyes", "e.g. Salesforce". */
+static const char *const never_final[] = {
+	"mr", "mrs", "ms", "mx", "dr", "prof", "st", "mt", "sen", "gov", "gen", "capt", "lt",
+	"col", "sgt", "vs", "e.g", "i.e", "cf", "viz", "approx",
 };
+
+/* Abbreviations that may end a sentence: they do before a word that usually starts one
+ * ("we're based in the U.S. Then ..."), not before others ("the U.S. Army",
+ * "Acme Inc. Europe", "J. Smith"). */
+static const char *const maybe_final[] = {
+	"jr", "sr", "inc", "ltd", "co", "corp", "dept", "fig", "vol", "jan", "feb", "apr",
+	"jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue", "tues", "wed",
+	"thu", "thurs", "fri",
+};
+
+/* Words that usually start a sentence in conversation, lower-case. */
+static const char *const starters[] = {
+	"i", "i'm", "i'll", "i've", "i'd", "we", "we're", "we'll", "we've", "you", "you're",
+	"you'll", "they", "they're", "he", "he's", "she", "she's", "it", "it's", "the", "this",
+	"that", "that's", "these", "those", "there", "there's", "then", "so", "and", "but", "or",
+	"our", "my", "your", "their", "his", "her", "what", "what's", "how", "why", "when",
+	"where", "who", "which", "is", "are", "was", "were", "do", "does", "did", "can", "could",
+	"would", "will", "should", "let", "let's", "yes", "yeah", "no", "okay", "ok", "well",
+	"thanks", "thank", "right", "sure", "also", "now", "if", "a", "an", "all", "any",
+	"anyway", "just", "maybe", "great", "good", "because", "since", "after", "before",
+	"here", "hi", "hello", "sorry", "please", "not",
+};
+
+static int in_list(const char *const *list, size_t n, const char *w)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(w, list[i]))
+			return 1;
+	return 0;
+}
+
+#define IN_LIST(list, w) in_list(list, sizeof(list) / sizeof(list[0]), w)
 
 static int is_space(unsigned char c)
 {
@@ -52,18 +84,13 @@ static void word_before(const char *s, size_t dot, char *buf, size_t cap, int *s
 			*single_letters = 0;
 	if (n == 1 && isupper((unsigned char)s[b]))
 		*single_letters = 1;	/* an initial: "J. Smith" */
+	if (b > 0 && isalnum((unsigned char)s[b - 1]))
+		*single_letters = 0;	/* "$2.5M." is an amount, not an initial */
 }
 
-static int is_title(const char *w)
-{
-	for (size_t i = 0; i < sizeof(titles) / sizeof(titles[0]); i++)
-		if (!strcmp(w, titles[i]))
-			return 1;
-	return 0;
-}
-
-/* The first letter after position i (skipping spaces and opening quotes); 0 at the end. */
-static unsigned char next_visible(const char *s, size_t i, size_t len)
+/* The position of the first letter after position i (skipping spaces and opening
+ * quotes); len at the end. */
+static size_t next_visible(const char *s, size_t i, size_t len)
 {
 	while (i < len && (is_space((unsigned char)s[i]) || s[i] == '"' || s[i] == '\'' || s[i] == '(' ||
 			   utf8_at(s, i, len, 0x9c) || utf8_at(s, i, len, 0x98))) {
@@ -72,7 +99,23 @@ static unsigned char next_visible(const char *s, size_t i, size_t len)
 		else
 			i++;
 	}
-	return i < len ? (unsigned char)s[i] : 0;
+	return i;
+}
+
+/* 1 when the word at s[i] usually starts a sentence. */
+static int starts_sentence(const char *s, size_t i, size_t len)
+{
+	char w[16];
+	size_t n = 0;
+	while (i + n < len && n + 1 < sizeof(w) &&
+	       (isalpha((unsigned char)s[i + n]) || s[i + n] == '\''))
+		n++;
+	if (n == 0 || n + 1 >= sizeof(w) || (i + n < len && isalpha((unsigned char)s[i + n])))
+		return 0;
+	for (size_t k = 0; k < n; k++)
+		w[k] = (char)tolower((unsigned char)s[i + k]);
+	w[n] = '\0';
+	return IN_LIST(starters, w);
 }
 
 static void push(struct ingest_span **out, size_t *n, size_t *cap, const char *s, size_t a, size_t b)
@@ -89,10 +132,11 @@ static void push(struct ingest_span **out, size_t *n, size_t *cap, const char *s
 	(*n)++;
 }
 
-size_t ingest_split(const char *s, size_t len, struct ingest_span **out)
+/* The splitter proper, into *out holding *cap spans (grown as needed). */
+static size_t split(const char *s, size_t len, struct ingest_span **out, size_t *capp)
 {
-	size_t n = 0, cap = 0, start = 0, i = 0;
-	*out = NULL;
+	size_t n = 0, start = 0, i = 0;
+	size_t cap = *capp;
 	while (i < len) {
 		unsigned char c = (unsigned char)s[i];
 		int ellipsis = utf8_at(s, i, len, 0xa6);
@@ -126,7 +170,8 @@ size_t ingest_split(const char *s, size_t len, struct ingest_span **out)
 			i = run;
 			continue;
 		}
-		unsigned char next = next_visible(s, end, len);
+		size_t at = next_visible(s, end, len);
+		unsigned char next = at < len ? (unsigned char)s[at] : 0;
 		int boundary = 1;
 		if (!strong && dots == 1) {
 			char w[32];
@@ -134,12 +179,16 @@ size_t ingest_split(const char *s, size_t len, struct ingest_span **out)
 			word_before(s, i, w, sizeof(w), &letters);
 			if (next && (islower(next) || isdigit(next) || next == ','))
 				boundary = 0;	/* "e.g. this", "approx. 10", "p.m. tomorrow" */
-			else if (next && (is_title(w) || letters))
-				boundary = 0;	/* "Dr. Reyes", "the U.S. Army", "J. Smith" */
+			else if (next && IN_LIST(never_final, w))
+				boundary = 0;	/* "Dr. Reyes", "e.g. Salesforce" */
+			else if (next && (letters || IN_LIST(maybe_final, w)))
+				boundary = starts_sentence(s, at, len);	/* "the U.S. Army" */
 		} else if (!strong && dots >= 2) {
 			/* An ellipsis ends a sentence only before a capital or at the end. */
 			if (next && !isupper(next))
 				boundary = 0;
+		} else if (strong && end > run && next && islower(next)) {
+			boundary = 0;	/* a quoted question or exclamation: 'she said "no!" and left' */
 		}
 		if (boundary) {
 			push(out, &n, &cap, s, start, end);
@@ -148,7 +197,15 @@ size_t ingest_split(const char *s, size_t len, struct ingest_span **out)
 		i = end > run ? end : run;
 	}
 	push(out, &n, &cap, s, start, len);
+	*capp = cap;
 	return n;
+}
+
+size_t ingest_split(const char *s, size_t len, struct ingest_span **out)
+{
+	size_t cap = 0;
+	*out = NULL;
+	return split(s, len, out, &cap);
 }
 
 /* Characters (not bytes) in s[0, n): times are spread by what is said, not by encoding. */
@@ -161,33 +218,62 @@ static size_t chars(const char *s, size_t n)
 	return k;
 }
 
+void ingest_sentences_into(const struct ingest_utt *u, size_t n, struct ingest_sentbuf *sb)
+{
+	sb->n = 0;
+	sb->text_len = 0;
+	for (size_t k = 0; k < n; k++) {
+		size_t len = strlen(u[k].text);
+		size_t ns = split(u[k].text, len, &sb->spans, &sb->cap_spans);
+		size_t total = chars(u[k].text, len), a = 0, pos = 0;
+		int64_t dur = u[k].end_ms - u[k].start_ms;
+		xgrow(&sb->v, &sb->cap, sb->n + ns, sizeof(*sb->v));
+		xgrow(&sb->text, &sb->cap_text, sb->text_len + len + ns, 1);
+		for (size_t j = 0; j < ns; j++) {
+			const struct ingest_span *sp = &sb->spans[j];
+			struct store_sentence_in *x = &sb->v[sb->n++];
+			/* Characters are counted once, from where the last span ended. */
+			a += chars(u[k].text + pos, sp->start - pos);
+			size_t b = a + chars(u[k].text + sp->start, sp->end - sp->start);
+			pos = sp->end;
+			x->party = u[k].party;
+			x->utt = (int)k;
+			x->start_ms = u[k].start_ms + (total ? (int)(dur * (int64_t)a / (int64_t)total) : 0);
+			x->end_ms = u[k].start_ms + (total ? (int)(dur * (int64_t)b / (int64_t)total) : (int)dur);
+			if (x->end_ms < x->start_ms)
+				x->end_ms = x->start_ms;
+			/* The offset for now: the buffer may still move. */
+			x->text = (char *)(uintptr_t)sb->text_len;
+			memcpy(sb->text + sb->text_len, u[k].text + sp->start, sp->end - sp->start);
+			sb->text_len += sp->end - sp->start;
+			sb->text[sb->text_len++] = '\0';
+			a = b;
+		}
+	}
+	for (size_t i = 0; i < sb->n; i++)
+		sb->v[i].text = sb->text + (uintptr_t)sb->v[i].text;
+}
+
+void ingest_sentbuf_free(struct ingest_sentbuf *sb)
+{
+	free(sb->v);
+	free(sb->text);
+	free(sb->spans);
+	memset(sb, 0, sizeof(*sb));
+}
+
 void ingest_sentences_from_utts(const struct ingest_utt *u, size_t n,
 				struct store_sentence_in **out, size_t *nout)
 {
-	size_t cap = 0;
-	*out = NULL;
-	*nout = 0;
-	for (size_t k = 0; k < n; k++) {
-		struct ingest_span *sp = NULL;
-		size_t len = strlen(u[k].text);
-		size_t ns = ingest_split(u[k].text, len, &sp);
-		size_t total = chars(u[k].text, len);
-		int dur = u[k].end_ms - u[k].start_ms;
-		for (size_t j = 0; j < ns; j++) {
-			xgrow(out, &cap, *nout + 1, sizeof(**out));
-			struct store_sentence_in *x = &(*out)[(*nout)++];
-			size_t a = chars(u[k].text, sp[j].start);
-			size_t b = chars(u[k].text, sp[j].end);
-			x->party = u[k].party;
-			x->utt = (int)k;
-			x->start_ms = u[k].start_ms + (total ? (int)((int64_t)dur * (int64_t)a / (int64_t)total) : 0);
-			x->end_ms = u[k].start_ms + (total ? (int)((int64_t)dur * (int64_t)b / (int64_t)total) : dur);
-			if (x->end_ms < x->start_ms)
-				x->end_ms = x->start_ms;
-			x->text = xstrndup(u[k].text + sp[j].start, sp[j].end - sp[j].start);
-		}
-		free(sp);
+	struct ingest_sentbuf sb = {0};
+	ingest_sentences_into(u, n, &sb);
+	*out = sb.n ? xcalloc(sb.n, sizeof(**out)) : NULL;
+	*nout = sb.n;
+	for (size_t i = 0; i < sb.n; i++) {
+		(*out)[i] = sb.v[i];
+		(*out)[i].text = xstrdup(sb.v[i].text);
 	}
+	ingest_sentbuf_free(&sb);
 }
 
 void ingest_sentences_free(struct store_sentence_in *s, size_t n)

@@ -147,6 +147,26 @@ static const char *const migrations[] = {
 	"CREATE TABLE state ("
 	"  key TEXT PRIMARY KEY,"
 	"  value TEXT NOT NULL);",
+
+	/* 1 -> 2: sentences.party loses its foreign key and index. Parties and sentences
+	 * only ever go together with their call, and the index cost a sixth of import
+	 * time. Runs with foreign keys off (see migrate()). */
+	"CREATE TABLE sentences_v2 ("
+	"  id INTEGER PRIMARY KEY,"
+	"  call INTEGER NOT NULL REFERENCES calls(id) ON DELETE CASCADE,"
+	"  party INTEGER NOT NULL,"
+	"  idx INTEGER NOT NULL,"
+	"  utt INTEGER NOT NULL,"
+	"  side INTEGER NOT NULL,"
+	"  start_ms INTEGER NOT NULL,"
+	"  end_ms INTEGER NOT NULL,"
+	"  text TEXT NOT NULL);"
+	"INSERT INTO sentences_v2 (id, call, party, idx, utt, side, start_ms, end_ms, text)"
+	"  SELECT id, call, party, idx, utt, side, start_ms, end_ms, text FROM sentences;"
+	"DROP TABLE sentences;"
+	"ALTER TABLE sentences_v2 RENAME TO sentences;"
+	"CREATE UNIQUE INDEX sentences_call ON sentences(call, idx);"
+	"CREATE INDEX sentences_side ON sentences(side, call);",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -305,18 +325,42 @@ static int migrate(store *st, char *err, size_t errlen)
 			    N_MIGRATIONS);
 	if (version == N_MIGRATIONS)
 		return 0;
-	if (store_exec(st, "BEGIN IMMEDIATE", err, errlen) < 0)
-		return -1;
+	/* Tables are rebuilt with foreign keys off, so that dropping the old one does not
+	 * cascade; the check before COMMIT proves nothing was left dangling. The pragma
+	 * only takes effect outside a transaction. */
+	if (store_exec(st, "PRAGMA foreign_keys = OFF", err, errlen) < 0 ||
+	    store_exec(st, "BEGIN IMMEDIATE", err, errlen) < 0)
+		goto fail;
 	for (int v = version; v < N_MIGRATIONS; v++) {
 		char pragma[64];
 		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", v + 1);
 		if (store_exec(st, migrations[v], err, errlen) < 0 ||
 		    store_exec(st, pragma, err, errlen) < 0) {
 			store_exec(st, "ROLLBACK", NULL, 0);
-			return -1;
+			goto fail;
 		}
 	}
-	return store_exec(st, "COMMIT", err, errlen);
+	s = store_prep(st, "PRAGMA foreign_key_check", err, errlen);
+	if (!s) {
+		store_exec(st, "ROLLBACK", NULL, 0);
+		goto fail;
+	}
+	int dangling = sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_finalize(s);
+	if (dangling) {
+		store_exec(st, "ROLLBACK", NULL, 0);
+		errf(err, errlen, "%s: upgrading the workspace to schema %d would break its "
+		     "references; it was left at version %d", st->path, N_MIGRATIONS, version);
+		goto fail;
+	}
+	if (store_exec(st, "COMMIT", err, errlen) < 0) {
+		store_exec(st, "ROLLBACK", NULL, 0);
+		goto fail;
+	}
+	return store_exec(st, "PRAGMA foreign_keys = ON", err, errlen);
+fail:
+	store_exec(st, "PRAGMA foreign_keys = ON", NULL, 0);
+	return -1;
 }
 
 int store_open(const char *path, store **out, char *err, size_t errlen)
@@ -403,12 +447,21 @@ static int bind_text(sqlite3_stmt *s, int i, const char *t)
 	return t ? sqlite3_bind_text(s, i, t, -1, SQLITE_STATIC) : sqlite3_bind_null(s, i);
 }
 
+/* Sentence ids are never reused, even when the newest call is replaced: the trainer's
+ * index keeps what it learnt about an id. The next free id is kept in the state table. */
+#define NEXT_SENTENCE_KEY "store.next_sentence"
+
 int store_call_put(store *st, const struct store_call_in *c, int64_t *call_idp,
 		   int64_t *first_id, int *replaced, char *err, size_t errlen)
 {
 	sqlite3_stmt *s;
-	int64_t call_id = 0, *party_ids = NULL;
+	int64_t call_id = 0, *party_ids = NULL, next;
 	*replaced = 0;
+
+	for (size_t i = 0; i < c->n_sentences; i++)
+		if (c->sentences[i].party < 0 || (size_t)c->sentences[i].party >= c->n_parties)
+			return errf(err, errlen, "store: sentence %zu of call %s has no party", i,
+				    c->ext_id);
 
 	s = store_q(st, Q_CALL_FIND, "SELECT id FROM calls WHERE ext_id = ?", err, errlen);
 	if (!s)
@@ -425,11 +478,26 @@ int store_call_put(store *st, const struct store_call_in *c, int64_t *call_idp,
 			return store_fail(st, "replace call", err, errlen);
 		*replaced = 1;
 	}
+	sqlite3_reset(s);
+
+	/* A call's sentence ids are consecutive: the trainer's index addresses them by range. */
+	s = store_q(st, Q_MAX_SENTENCE,
+		    "SELECT MAX((SELECT COALESCE(MAX(id), 0) + 1 FROM sentences),"
+		    " COALESCE((SELECT CAST(value AS INTEGER) FROM state WHERE key = '"
+		    NEXT_SENTENCE_KEY "'), 1))", err, errlen);
+	if (!s)
+		return -1;
+	if (sqlite3_step(s) != SQLITE_ROW)
+		return store_fail(st, "next sentence id", err, errlen);
+	next = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (first_id)
+		*first_id = next;
 
 	s = store_q(st, Q_CALL_INSERT,
 		    "INSERT INTO calls (ext_id, title, started, started_unix, duration_ms, scope,"
-		    " language, audio, audio_ok, audio_ms, imported_at)"
-		    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", err, errlen);
+		    " language, audio, audio_ok, audio_ms, imported_at, first_sentence, n_sentences)"
+		    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", err, errlen);
 	if (!s)
 		return -1;
 	bind_text(s, 1, c->ext_id);
@@ -443,32 +511,39 @@ int store_call_put(store *st, const struct store_call_in *c, int64_t *call_idp,
 	sqlite3_bind_int(s, 9, c->audio_ok);
 	sqlite3_bind_int64(s, 10, c->audio_ms);
 	sqlite3_bind_int64(s, 11, store_now());
-	if (sqlite3_step(s) != SQLITE_DONE)
+	sqlite3_bind_int64(s, 12, next);
+	sqlite3_bind_int64(s, 13, (int64_t)c->n_sentences);
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
 		return store_fail(st, "insert call", err, errlen);
 	call_id = sqlite3_last_insert_rowid(st->db);
 	if (call_idp)
 		*call_idp = call_id;
 
+	s = store_q(st, Q_META_INSERT,
+		    "INSERT OR REPLACE INTO call_meta (call, key, value) VALUES (?, ?, ?)", err, errlen);
+	if (!s)
+		return -1;
 	for (size_t i = 0; i < c->n_meta; i++) {
-		s = store_q(st, Q_META_INSERT,
-			    "INSERT OR REPLACE INTO call_meta (call, key, value) VALUES (?, ?, ?)",
-			    err, errlen);
-		if (!s)
-			return -1;
+		sqlite3_reset(s);
 		sqlite3_bind_int64(s, 1, call_id);
 		bind_text(s, 2, c->meta[i].key);
 		bind_text(s, 3, c->meta[i].value);
 		if (sqlite3_step(s) != SQLITE_DONE)
 			return store_fail(st, "insert call metadata", err, errlen);
 	}
+	sqlite3_reset(s);
 
-	party_ids = xcalloc(c->n_parties ? c->n_parties : 1, sizeof(*party_ids));
+	int64_t party_buf[8];
+	party_ids = c->n_parties <= 8 ? party_buf : xcalloc(c->n_parties, sizeof(*party_ids));
+	s = store_q(st, Q_PARTY_INSERT,
+		    "INSERT INTO parties (call, idx, ext_id, name, side) VALUES (?, ?, ?, ?, ?)",
+		    err, errlen);
+	if (!s)
+		goto fail;
 	for (size_t i = 0; i < c->n_parties; i++) {
-		s = store_q(st, Q_PARTY_INSERT,
-			    "INSERT INTO parties (call, idx, ext_id, name, side) VALUES (?, ?, ?, ?, ?)",
-			    err, errlen);
-		if (!s)
-			goto fail;
+		sqlite3_reset(s);
 		sqlite3_bind_int64(s, 1, call_id);
 		sqlite3_bind_int(s, 2, (int)i);
 		bind_text(s, 3, c->parties[i].ext_id ? c->parties[i].ext_id : "");
@@ -480,58 +555,51 @@ int store_call_put(store *st, const struct store_call_in *c, int64_t *call_idp,
 		}
 		party_ids[i] = sqlite3_last_insert_rowid(st->db);
 	}
+	sqlite3_reset(s);
 
-	/* Sentence ids are given explicitly so that a call's sentences are consecutive: the
-	 * trainer's index addresses them by range. */
-	s = store_q(st, Q_MAX_SENTENCE, "SELECT COALESCE(MAX(id), 0) FROM sentences", err, errlen);
+	s = store_q(st, Q_SENTENCE_INSERT,
+		    "INSERT INTO sentences (id, call, party, idx, utt, side, start_ms, end_ms, text)"
+		    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", err, errlen);
 	if (!s)
 		goto fail;
-	int64_t next = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) + 1 : 1;
-	sqlite3_reset(s);
-	if (first_id)
-		*first_id = next;
+	sqlite3_bind_int64(s, 2, call_id);
 	for (size_t i = 0; i < c->n_sentences; i++) {
 		const struct store_sentence_in *x = &c->sentences[i];
-		if (x->party < 0 || (size_t)x->party >= c->n_parties) {
-			errf(err, errlen, "store: sentence %zu of call %s has no party", i, c->ext_id);
-			goto fail;
-		}
-		s = store_q(st, Q_SENTENCE_INSERT,
-			    "INSERT INTO sentences (id, call, party, idx, utt, side, start_ms, end_ms, text)"
-			    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", err, errlen);
-		if (!s)
-			goto fail;
+		/* Only the bindings that change; the call stays bound across rows. */
+		sqlite3_reset(s);
 		sqlite3_bind_int64(s, 1, next + (int64_t)i);
-		sqlite3_bind_int64(s, 2, call_id);
 		sqlite3_bind_int64(s, 3, party_ids[x->party]);
 		sqlite3_bind_int(s, 4, (int)i);
 		sqlite3_bind_int(s, 5, x->utt);
 		sqlite3_bind_int(s, 6, c->parties[x->party].side);
 		sqlite3_bind_int(s, 7, x->start_ms);
 		sqlite3_bind_int(s, 8, x->end_ms);
-		bind_text(s, 9, x->text);
+		bind_text(s, 9, x->text ? x->text : "");
 		if (sqlite3_step(s) != SQLITE_DONE) {
 			store_fail(st, "insert sentence", err, errlen);
 			goto fail;
 		}
 	}
-	s = store_prep(st, "UPDATE calls SET first_sentence = ?, n_sentences = ? WHERE id = ?",
-		       err, errlen);
+	sqlite3_reset(s);
+
+	s = store_q(st, Q_NEXT_SENTENCE_SET,
+		    "INSERT OR REPLACE INTO state (key, value) VALUES ('" NEXT_SENTENCE_KEY "', ?)",
+		    err, errlen);
 	if (!s)
 		goto fail;
-	sqlite3_bind_int64(s, 1, next);
-	sqlite3_bind_int64(s, 2, (int64_t)c->n_sentences);
-	sqlite3_bind_int64(s, 3, call_id);
-	if (sqlite3_step(s) != SQLITE_DONE) {
-		sqlite3_finalize(s);
-		store_fail(st, "insert call", err, errlen);
+	sqlite3_bind_int64(s, 1, next + (int64_t)c->n_sentences);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		store_fail(st, "next sentence id", err, errlen);
 		goto fail;
 	}
-	sqlite3_finalize(s);
-	free(party_ids);
+	if (party_ids != party_buf)
+		free(party_ids);
 	return 0;
 fail:
-	free(party_ids);
+	if (party_ids != party_buf)
+		free(party_ids);
 	return -1;
 }
 
