@@ -119,8 +119,9 @@ struct gen {
 	int r_agenda_internal, r_body_internal, r_title_internal;
 	int r_title[16], r_agenda[16], r_body[16];
 	int r_asr;
-	struct asr_pair *asr;
+	struct asr_pair *asr;	/* sorted by lower-case first letter */
 	size_t n_asr;
+	size_t asr_from[27];	/* asr entries of letter c are [asr_from[c], asr_from[c + 1]) */
 	char **names;		/* capitalised words of names, sorted */
 	size_t n_names;
 };
@@ -471,11 +472,11 @@ static char *add_noise(struct call *c, const char *text, int strength)
 			while (core && !isalnum((unsigned char)t[core - 1]))
 				core--;
 			int swapped = 0;
-			if (strength && core) {
-				for (size_t a = 0; a < gen->n_asr; a++) {
+			int letter = tolower((unsigned char)t[0]) - 'a';
+			if (strength && core && letter >= 0 && letter < 26) {
+				size_t hi = gen->asr_from[letter + 1];
+				for (size_t a = gen->asr_from[letter]; a < hi; a++) {
 					if (gen->asr[a].from_len != core ||
-					    tolower((unsigned char)gen->asr[a].from[0]) !=
-					    tolower((unsigned char)t[0]) ||
 					    strncasecmp(gen->asr[a].from, t, core))
 						continue;
 					if (demo_rng_unit(&c->rng) < 0.12) {
@@ -675,8 +676,12 @@ static void flush_output(struct call *c)
 			i++;
 			continue;
 		}
-		sbuf_addc(&cur, ch);
-		i++;
+		size_t run = i + 1;
+		while (run < len && s[run] != DEMO_MARK_TURN && s[run] != DEMO_MARK_OPEN &&
+		       s[run] != DEMO_MARK_CLOSE)
+			run++;
+		sbuf_addn(&cur, s + i, run - i);
+		i = run;
 	}
 	c->x.out.len = 0;
 	c->x.out.s[0] = '\0';
@@ -994,6 +999,20 @@ static int time_and_split(struct call *c, struct store_sentence_in **rows, size_
 
 /* ---------------------------------------------------------------- setup */
 
+/* The table entry's first letter as 0..25, or 26 for anything else. */
+static int asr_letter(const struct asr_pair *p)
+{
+	int c = tolower((unsigned char)p->from[0]) - 'a';
+	return c >= 0 && c < 26 ? c : 26;
+}
+
+static int cmp_asr(const void *a, const void *b)
+{
+	int x = asr_letter(a), y = asr_letter(b);
+	return x != y ? x - y : strcmp(((const struct asr_pair *)a)->from,
+				       ((const struct asr_pair *)b)->from);
+}
+
 static int need_rule(const struct demo_gram *g, const char *name, int *out,
 		     char *err, size_t errlen)
 {
@@ -1073,6 +1092,12 @@ static int gen_init(struct gen *gen, const struct demo_gram *g, char *err, size_
 		gen->asr[gen->n_asr].from_len = fl;
 		gen->asr[gen->n_asr].to = xstrdup(to);
 		gen->n_asr++;
+	}
+	qsort(gen->asr, gen->n_asr, sizeof(*gen->asr), cmp_asr);
+	for (int l = 0, a = 0; l <= 26; l++) {
+		while ((size_t)a < gen->n_asr && asr_letter(&gen->asr[a]) < l)
+			a++;
+		gen->asr_from[l] = (size_t)a;
 	}
 	/* words that keep their capital: every word of these rules' lines */
 	static const char *const name_rules[] = {
