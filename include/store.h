@@ -380,8 +380,7 @@ struct store_detection_in {
 	float score;
 };
 
-/* Removes all detections of a tracker (optionally only those in calls >= since_unix: 0
- * means all) and inserts the given ones, made by model. */
+/* Removes all detections of a tracker and inserts the given ones, made by model. */
 int store_detections_replace(store *st, int64_t tracker, int64_t model,
 			     const struct store_detection_in *d, size_t n,
 			     char *err, size_t errlen);

@@ -279,8 +279,9 @@ int store_detection_rates(store *st, int64_t tracker, const char *segment_key,
 	sqlite3_finalize(q);
 	q = store_prep(st,
 		"SELECT COALESCE(m.value, ''),"
-		" strftime('%Y', c.started_unix, 'unixepoch', 'weekday 4', '-3 days') || '-W' ||"
-		" printf('%02d', (strftime('%j', c.started_unix, 'unixepoch', 'weekday 4', '-3 days') - 1) / 7 + 1),"
+		/* ISO 8601 week: the year and week of the Thursday of the call's week */
+		" strftime('%Y', c.started_unix, 'unixepoch', '-3 days', 'weekday 4') || '-W' ||"
+		" printf('%02d', (strftime('%j', c.started_unix, 'unixepoch', '-3 days', 'weekday 4') - 1) / 7 + 1),"
 		" COUNT(*), SUM(EXISTS (SELECT 1 FROM detections d WHERE d.tracker = ?1 AND d.call = c.id)),"
 		" SUM((SELECT COUNT(*) FROM detections d WHERE d.tracker = ?1 AND d.call = c.id))"
 		" FROM rate_calls r JOIN calls c ON c.id = r.call"

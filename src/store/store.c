@@ -150,7 +150,8 @@ static const char *const migrations[] = {
 
 	/* 1 -> 2: sentences.party loses its foreign key and index. Parties and sentences
 	 * only ever go together with their call, and the index cost a sixth of import
-	 * time. Runs with foreign keys off (see migrate()). */
+	 * time. Runs with foreign keys off (see migrate()). The next sentence id is kept
+	 * from here on. */
 	"CREATE TABLE sentences_v2 ("
 	"  id INTEGER PRIMARY KEY,"
 	"  call INTEGER NOT NULL REFERENCES calls(id) ON DELETE CASCADE,"
@@ -166,7 +167,10 @@ static const char *const migrations[] = {
 	"DROP TABLE sentences;"
 	"ALTER TABLE sentences_v2 RENAME TO sentences;"
 	"CREATE UNIQUE INDEX sentences_call ON sentences(call, idx);"
-	"CREATE INDEX sentences_side ON sentences(side, call);",
+	"CREATE INDEX sentences_side ON sentences(side, call);"
+	/* Sentence ids are not reused from here on (see store_call_put). */
+	"INSERT OR REPLACE INTO state (key, value)"
+	"  SELECT 'store.next_sentence', COALESCE(MAX(id), 0) + 1 FROM sentences;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
