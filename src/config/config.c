@@ -95,7 +95,7 @@ static int handler(void *user, const char *section, const char *name, const char
 		char *end;
 		errno = 0;
 		unsigned long long s = strtoull(value, &end, 10);
-		if (errno || end == value || *end)
+		if (errno || end == value || *end || strchr(value, '-'))
 			BAD("demo seed must be a whole number, not '%s'", value);
 		c->demo_seed = s;
 	} else if (IS("audio", "lead_in_ms")) {
@@ -125,6 +125,8 @@ static int handler(void *user, const char *section, const char *name, const char
 			c->colors = CONFIG_COLORS_NEVER;
 		else
 			BAD("colors must be auto, always or never, not '%s'", value);
+	} else if (!*section) {
+		BAD("key '%s' is outside a [section]", name);
 	} else if (strcmp(section, "workspace") && strcmp(section, "demo") &&
 		   strcmp(section, "audio") && strcmp(section, "ui")) {
 		BAD("unknown section '[%s]'", section);

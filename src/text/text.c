@@ -41,10 +41,19 @@ static void push_byte(struct text_tokens *t, size_t *len, char c)
 	t->buf[(*len)++] = c;
 }
 
-/* Lower-cases one UTF-8 sequence where it is simple (ASCII, Latin-1 letters). */
+/* Bytes in the UTF-8 sequence that starts with c (1 for a stray byte). */
 static size_t utf8_len(unsigned char c)
 {
 	return c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 1;
+}
+
+/* The same, never past the terminating NUL of a cut-off sequence. */
+static size_t seq_len(const unsigned char *p)
+{
+	size_t k = utf8_len(*p), i = 1;
+	while (i < k && p[i])
+		i++;
+	return i;
 }
 
 static int is_word_start(const unsigned char *p)
@@ -57,6 +66,8 @@ static int is_word_start(const unsigned char *p)
 		return 0;
 	if (p[0] == 0xc2)
 		return 0;
+	if (p[0] == 0xc3 && (p[1] == 0x97 || p[1] == 0xb7))
+		return 0;	/* × and ÷ */
 	return 1;
 }
 
@@ -67,20 +78,23 @@ void text_tokenize(const char *s, struct text_tokens *t)
 	t->n = 0;
 	while (*p) {
 		if (!is_word_start(p)) {
-			p += utf8_len(*p);
+			p += seq_len(p);
 			continue;
 		}
 		size_t start = len;
 		int digits = 0;
 		for (;;) {
 			if (*p && is_word_start(p)) {
-				size_t k = utf8_len(*p);
+				size_t k = seq_len(p);
 				if (*p >= '0' && *p <= '9')
 					digits = 1;
 				for (size_t i = 0; i < k && p[i]; i++) {
 					unsigned char c = p[i];
 					if (c >= 'A' && c <= 'Z')
 						c = (unsigned char)(c - 'A' + 'a');
+					/* Latin-1 capitals U+00C0-U+00DE (not U+00D7 ×) are c3 80-9e */
+					if (i == 1 && p[0] == 0xc3 && c >= 0x80 && c <= 0x9e && c != 0x97)
+						c = (unsigned char)(c + 0x20);
 					push_byte(t, &len, (char)c);
 				}
 				p += k;
