@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -889,6 +890,9 @@ static int start_jack(void)
 	jack_pid = fork();
 	if (jack_pid == 0) {
 		int null = open("/dev/null", O_RDWR);
+
+		/* goes with the suite, even when the suite crashes */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
 
 		dup2(null, 0);
 		dup2(null, 1);
