@@ -121,7 +121,7 @@ void feats_of_sentence(const struct learn_index *ix, int64_t id, struct feats *f
 {
 	size_t n;
 	const uint32_t *tok = index_tokens(ix, id, &n);
-	struct tok_info stack[64], *t = n <= 64 ? stack : xmalloc(n * sizeof(*t));
+	struct tok_info stack[64] = {{0}}, *t = n <= 64 ? stack : xmalloc(n * sizeof(*t));
 	for (size_t i = 0; i < n; i++)
 		tok_info_of(ix, tok[i], &t[i]);
 	feats_from_infos(ix, t, n, f);

@@ -4,6 +4,7 @@
 #include "sampler.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,7 +25,7 @@ static const char *const method_names[C_COUNT] = {
 };
 
 /* Mixture weights for rounds 1, 2-4 and 5 on. */
-static const double mix[3][C_COUNT] = {
+static double mix[3][C_COUNT] = {
 	{0.30, 0.25, 0.25, 0.00, 0.20},
 	{0.15, 0.15, 0.30, 0.20, 0.20},
 	{0.00, 0.00, 0.35, 0.45, 0.20},
@@ -196,6 +197,14 @@ static size_t pick(const double *cum, size_t n, double u)
 int sampler_build(const struct learn_index *ix, const struct tdata *d, int number,
 		  struct store_round_item **out, size_t *nout, char *err, size_t errlen)
 {
+	/* EXPERIMENT knobs (temporary): TX_MIX0/1/2 = "w,m,l,b,e" */
+	for (int ph = 0; ph < 3; ph++) {
+		char name[16];
+		snprintf(name, sizeof(name), "TX_MIX%d", ph);
+		const char *v = getenv(name);
+		if (v)
+			sscanf(v, "%lf,%lf,%lf,%lf,%lf", &mix[ph][0], &mix[ph][1], &mix[ph][2], &mix[ph][3], &mix[ph][4]);
+	}
 	int64_t *cand;
 	size_t n = candidates(ix, d, &cand);
 	*out = NULL;
@@ -235,7 +244,7 @@ int sampler_build(const struct learn_index *ix, const struct tdata *d, int numbe
 	int have_model = m != NULL;
 	if (m) {
 		struct estimate est;
-		if (d->n_tags && trainer_estimate(ix, d, &est, e2, sizeof(e2)) == 0)
+		if (d->n_tags && trainer_estimate(ix, d, m, &est, e2, sizeof(e2)) == 0)
 			threshold = est.threshold;
 		scorer_init(&s, ix, m);
 		double *prob = xmalloc(n * sizeof(double));

@@ -3,13 +3,14 @@
 #include "trainer.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "xmalloc.h"
 
 /* Model settings: how much each feature block counts, and the regularisation. */
-static const struct train_opts fit_opts = {
+static struct train_opts fit_opts = {
 	.beta = {.w = 1.0f, .c = 1.0f, .d = 0.7f},
 	.C = 1.0,
 	.pos_weight = 0,
@@ -19,9 +20,31 @@ static const struct train_opts fit_opts = {
  * random sentence is almost always a no, and these teach the model what ordinary talk
  * looks like. */
 #define BACKGROUND 300
+static size_t background_n = BACKGROUND;
 
-#define SPLITS 10
-#define BOOTSTRAP 200
+/* EXPERIMENT knobs (temporary) */
+static void knobs(void)
+{
+	static int done;
+	const char *v;
+	if (done)
+		return;
+	done = 1;
+	if ((v = getenv("TX_BD")))
+		fit_opts.beta.d = (float)atof(v);
+	if ((v = getenv("TX_BW")))
+		fit_opts.beta.w = (float)atof(v);
+	if ((v = getenv("TX_BC")))
+		fit_opts.beta.c = (float)atof(v);
+	if ((v = getenv("TX_C")))
+		fit_opts.C = atof(v);
+	if ((v = getenv("TX_PW")))
+		fit_opts.pos_weight = atof(v);
+	if ((v = getenv("TX_BG")))
+		background_n = (size_t)atoi(v);
+}
+
+#define BOOTSTRAP 100
 
 /* ------------------------------------------------------------------ data */
 
@@ -95,8 +118,9 @@ static size_t background(const struct learn_index *ix, const struct tdata *d, in
 struct lmodel *trainer_fit(const struct learn_index *ix, const struct tdata *d,
 			   const uint8_t *use, char *err, size_t errlen)
 {
-	int64_t bg[BACKGROUND];
-	size_t nbg = background(ix, d, bg, BACKGROUND);
+	knobs();
+	int64_t bg[BACKGROUND * 10];
+	size_t nbg = background(ix, d, bg, background_n);
 	struct feats *bgf = xcalloc(nbg + 1, sizeof(*bgf));
 	struct train_item *items = xcalloc(d->n_ex + d->n_tags + nbg + 1, sizeof(*items));
 	size_t n = 0;
@@ -127,40 +151,7 @@ void trainer_score_pool(const struct learn_index *ix, const struct lmodel *m,
 	scorer_free(&s);
 }
 
-/* ------------------------------------------------------------------ estimates */
-
-/* A held-out prediction. */
-struct pred {
-	float prob;
-	float w;	/* 1 / probability the tag had of being asked */
-	int y;
-	int group;	/* call, as an index */
-};
-
-static double weight_of(const struct store_tag *t)
-{
-	return t->prob > 0 ? 1.0 / t->prob : 1.0;
-}
-
-/* Weighted precision and recall at threshold t over predictions. */
-static void pr_at(const struct pred *p, size_t n, const double *gw, double t, double *prec,
-		  double *rec)
-{
-	double tp = 0, fp = 0, fn = 0;
-	for (size_t i = 0; i < n; i++) {
-		double w = p[i].w * (gw ? gw[p[i].group] : 1.0);
-		if (p[i].prob >= t) {
-			if (p[i].y)
-				tp += w;
-			else
-				fp += w;
-		} else if (p[i].y) {
-			fn += w;
-		}
-	}
-	*prec = tp + fp > 0 ? tp / (tp + fp) : NAN;
-	*rec = tp + fn > 0 ? tp / (tp + fn) : NAN;
-}
+/* ------------------------------------------------------------------ helpers */
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -179,8 +170,172 @@ static double quantile(double *v, size_t n, double q)
 	return i + 1 < n ? v[i] * (1 - f) + v[i + 1] * f : v[i];
 }
 
-int trainer_estimate(const struct learn_index *ix, const struct tdata *d, struct estimate *e,
-		     char *err, size_t errlen)
+/* ------------------------------------------------------------------ estimates */
+
+/*
+ * How the estimates are made. The tags were chosen on purpose (near the examples, near
+ * the model's boundary), so their own hit rate says little about the workspace. Instead:
+ *
+ * 1. Cross-validation by call: the tagged calls are dealt into 10 folds; each fold is
+ *    held out once (10 random 90/10 splits that together cover every call) and scored
+ *    by a model trained on the rest. Every tagged sentence gets a score from a model that
+ *    never saw its call.
+ * 2. Calibration: P(yes | score) is fitted on those held-out scores (Platt's logistic
+ *    fit with his smoothed targets). The rounds choose sentences by what the model and
+ *    the examples say of them, so given the score the tags are a fair sample.
+ * 3. The workspace: every sentence in the tracker's scope counts once. Tagged ones count
+ *    with their tag and their held-out score; all the others with the calibrated
+ *    probability of their score under the final model. Precision and hit rate at a
+ *    threshold follow, and the threshold is the one with the best expected F1.
+ * 4. Ranges: the calls are resampled with replacement and steps 2-3 redone.
+ */
+
+#define FOLDS 10
+#define BINS 1024
+
+/* Platt's fit of P(y | z) = sigmoid(a z + b), with a light pull towards a = 1, b = 0. */
+static void platt(const double *z, const double *y, const double *w, size_t n, double *pa, double *pb)
+{
+	double np = 0, nn = 0;
+	for (size_t i = 0; i < n; i++) {
+		np += w[i] * y[i];
+		nn += w[i] * (1 - y[i]);
+	}
+	double hi = (np + 1) / (np + 2), lo = 1 / (nn + 2);
+	double a = 1, b = 0, lambda = 1e-3;
+	for (int it = 0; it < 100; it++) {
+		double ga = lambda * (a - 1), gb = lambda * b;
+		double haa = lambda, hab = 0, hbb = lambda;
+		for (size_t i = 0; i < n; i++) {
+			if (w[i] == 0)
+				continue;
+			double t = y[i] > 0.5 ? hi : lo;
+			double p = sigmoid(a * z[i] + b);
+			double g = w[i] * (p - t), h = w[i] * p * (1 - p);
+			ga += g * z[i];
+			gb += g;
+			haa += h * z[i] * z[i];
+			hab += h * z[i];
+			hbb += h;
+		}
+		double det = haa * hbb - hab * hab;
+		if (fabs(det) < 1e-12)
+			break;
+		double da = (hbb * ga - hab * gb) / det, db = (haa * gb - hab * ga) / det;
+		/* damped steps keep it from running off on separable data */
+		double step = 1;
+		while (step > 1e-3 && (fabs(da * step) > 5 || fabs(db * step) > 5))
+			step /= 2;
+		a -= da * step;
+		b -= db * step;
+		if (fabs(da) + fabs(db) < 1e-7)
+			break;
+	}
+	if (a < 0.05)
+		a = 0.05;	/* a higher score never means less likely */
+	*pa = a;
+	*pb = b;
+}
+
+/* The untagged part of the scope as a histogram of final-model logits. */
+struct hist {
+	double lo, hi, width;
+	double cnt[BINS], zsum[BINS];
+};
+
+static int bin_of(const struct hist *h, double z)
+{
+	int b = (int)((z - h->lo) / h->width);
+	return b < 0 ? 0 : b >= BINS ? BINS - 1 : b;
+}
+
+/* Known tags in the estimate: held-out logit, label, call group. */
+struct known {
+	double z, y;
+	int group;
+	int fit;	/* used to fit the calibration */
+};
+
+struct estimate_in {
+	const struct hist *h;
+	const struct known *k;
+	size_t nk;
+	const double *gw;	/* weight per call group (bootstrap), NULL for 1 */
+};
+
+/* Calibration from the known tags, then the sums at every bin edge. */
+static void sums(const struct estimate_in *in, double *a, double *b, double *det, double *tp,
+		 double *pos)
+{
+	size_t n = in->nk;
+	double *z = xmalloc((n + 1) * sizeof(double)), *y = xmalloc((n + 1) * sizeof(double));
+	double *w = xmalloc((n + 1) * sizeof(double));
+	for (size_t i = 0; i < n; i++) {
+		z[i] = in->k[i].z;
+		y[i] = in->k[i].y;
+		w[i] = in->k[i].fit ? (in->gw ? in->gw[in->k[i].group] : 1) : 0;
+	}
+	platt(z, y, w, n, a, b);
+	/* det[e], tp[e]: detections and true ones at threshold = lower edge of bin e. */
+	double total_pos = 0;
+	double bdet[BINS] = {0}, btp[BINS] = {0};
+	for (int e = 0; e < BINS; e++) {
+		if (in->h->cnt[e] == 0)
+			continue;
+		double zm = in->h->zsum[e] / in->h->cnt[e];
+		double p = sigmoid(*a * zm + *b) * in->h->cnt[e];
+		bdet[e] += in->h->cnt[e];
+		btp[e] += p;
+		total_pos += p;
+	}
+	for (size_t i = 0; i < n; i++) {
+		double gwt = in->gw ? in->gw[in->k[i].group] : 1;
+		int e = bin_of(in->h, in->k[i].z);
+		bdet[e] += gwt;
+		btp[e] += gwt * in->k[i].y;
+		total_pos += gwt * in->k[i].y;
+	}
+	double cd = 0, ct = 0;
+	for (int e = BINS - 1; e >= 0; e--) {
+		cd += bdet[e];
+		ct += btp[e];
+		det[e] = cd;
+		tp[e] = ct;
+	}
+	*pos = total_pos;
+	free(z);
+	free(y);
+	free(w);
+}
+
+/* With TRACKER_DEBUG_DUMP=DIR, what the estimate saw goes to DIR as JSON for study. */
+static void debug_dump(const struct tdata *d, const struct known *k, size_t nk, const size_t *kinfo,
+		       const double *pz, size_t npz)
+{
+	const char *dir = getenv("TRACKER_DEBUG_DUMP");
+	if (!dir || !*dir)
+		return;
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/est-%lld-r%d.json", dir, (long long)d->tracker, d->rounds_done);
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return;
+	fprintf(f, "{\"tracker\": %lld, \"name\": \"%s\", \"rounds\": %d, \"known\": [",
+		(long long)d->tracker, d->t->live.name, d->rounds_done);
+	for (size_t i = 0; i < nk; i++) {
+		const struct store_tag *t = &d->tags[kinfo[i]];
+		fprintf(f, "%s[%.5f, %.0f, %d, %.6g, \"%s\", %d]", i ? ", " : "", k[i].z, k[i].y,
+			k[i].group, t->prob, t->method ? t->method : "", t->audit);
+	}
+	fprintf(f, "], \"pool\": [");
+	for (size_t i = 0; i < npz; i++)
+		fprintf(f, "%s%.4f", i ? ", " : "", pz[i]);
+	fprintf(f, "]}\n");
+	fclose(f);
+}
+
+int trainer_estimate(const struct learn_index *ix, const struct tdata *d, const struct lmodel *final,
+		     struct estimate *e, char *err, size_t errlen)
 {
 	e->threshold = 0.5;
 	e->precision = e->recall = e->f1 = NAN;
@@ -190,118 +345,185 @@ int trainer_estimate(const struct learn_index *ix, const struct tdata *d, struct
 	e->cal_a = 1;
 	e->cal_b = 0;
 
-	/* Calls of the trainable tags are the groups that are held out together. */
-	size_t n = d->n_tags, ng = 0, yes = 0;
+	/* Calls of the tags are the groups held out together. */
+	size_t n = d->n_tags, ng = 0, yes = 0, no = 0;
 	int *group = xcalloc(n + 1, sizeof(int));
 	int64_t *calls = xcalloc(n + 1, sizeof(int64_t));
 	for (size_t i = 0; i < n; i++) {
 		group[i] = -1;
-		if (!tag_trainable(&d->tags[i]))
+		const struct store_tag *t = &d->tags[i];
+		if (t->label != STORE_TAG_YES && t->label != STORE_TAG_NO)
 			continue;
-		yes += d->tags[i].label == STORE_TAG_YES;
+		yes += t->label == STORE_TAG_YES;
+		no += t->label == STORE_TAG_NO;
 		size_t g = 0;
-		while (g < ng && calls[g] != d->tags[i].call)
+		while (g < ng && calls[g] != t->call)
 			g++;
 		if (g == ng)
-			calls[ng++] = d->tags[i].call;
+			calls[ng++] = t->call;
 		group[i] = (int)g;
 	}
-	if (ng < 4 || yes == 0) {
+	free(calls);
+	if (ng < FOLDS || yes < 2 || no < 2) {
 		free(group);
-		free(calls);
 		return 1;
 	}
-	struct pred *preds = NULL;
-	size_t np = 0, cap = 0;
-	uint8_t *use = xmalloc(n + 1);
-	uint8_t *held = xmalloc(ng + 1);
-	int *order = xmalloc((ng + 1) * sizeof(int));
+
+	/* 1. Held-out logits, each tag from a model that never saw its call. */
 	struct rng r;
 	rng_seed(&r, 0xcafe + (uint64_t)d->tracker * 31 + n);
-	size_t k_out = (ng + 9) / 10;
-	for (int s = 0; s < SPLITS; s++) {
-		for (size_t g = 0; g < ng; g++)
-			order[g] = (int)g;
-		for (size_t g = ng - 1; g > 0; g--) {
-			size_t j = rng_below(&r, g + 1);
-			int t = order[g];
-			order[g] = order[j];
-			order[j] = t;
-		}
-		memset(held, 0, ng);
-		for (size_t g = 0; g < k_out; g++)
-			held[order[g]] = 1;
+	int *fold = xmalloc(ng * sizeof(int));
+	for (size_t g = 0; g < ng; g++)
+		fold[g] = (int)(g % FOLDS);
+	for (size_t g = ng - 1; g > 0; g--) {
+		size_t j = rng_below(&r, g + 1);
+		int t = fold[g];
+		fold[g] = fold[j];
+		fold[j] = t;
+	}
+	double *held = xmalloc((n + 1) * sizeof(double));
+	uint8_t *have = xcalloc(n + 1, 1), *use = xmalloc(n + 1);
+	for (int f = 0; f < FOLDS; f++) {
 		for (size_t i = 0; i < n; i++)
-			use[i] = group[i] >= 0 && !held[group[i]];
+			use[i] = group[i] >= 0 && fold[group[i]] != f;
 		char e2[256];
 		struct lmodel *m = trainer_fit(ix, d, use, e2, sizeof(e2));
 		if (!m)
 			continue;
 		e->splits++;
-		for (size_t i = 0; i < n; i++) {
-			if (group[i] < 0 || !held[group[i]])
-				continue;
-			xgrow(&preds, &cap, np + 1, sizeof(*preds));
-			preds[np].prob = (float)sigmoid(model_logit(m, &d->tagf[i]));
-			preds[np].w = (float)weight_of(&d->tags[i]);
-			preds[np].y = d->tags[i].label == STORE_TAG_YES;
-			preds[np].group = group[i];
-			np++;
-		}
+		for (size_t i = 0; i < n; i++)
+			if (group[i] >= 0 && fold[group[i]] == f && tag_trainable(&d->tags[i])) {
+				held[i] = model_logit(m, &d->tagf[i]);
+				have[i] = 1;
+			}
 		lmodel_free(m);
 	}
 	free(use);
-	free(held);
-	free(order);
-	free(calls);
-	free(group);
-	(void)err;
-	(void)errlen;
-	e->held_out = (int64_t)np;
-	if (np == 0) {
-		free(preds);
-		return 1;
-	}
+	free(fold);
 
-	/* The threshold that gives the best weighted F1 on held-out predictions. */
-	double best = -1, best_t = 0.5;
-	for (size_t i = 0; i < np; i++) {
-		double t = preds[i].prob, p, rc;
-		pr_at(preds, np, NULL, t, &p, &rc);
-		if (isnan(p) || isnan(rc) || p + rc == 0)
+	/* Known tags: trainable ones by their held-out logit; audit ones, never trained on,
+	 * by the final model's. */
+	struct known *k = xcalloc(n + 1, sizeof(*k));
+	size_t *kinfo = xcalloc(n + 1, sizeof(size_t));
+	size_t nk = 0;
+	uint8_t *tagged = xcalloc((size_t)ix->max_id + 1, 1);
+	for (size_t i = 0; i < n; i++) {
+		if (group[i] < 0)
 			continue;
-		double f = 2 * p * rc / (p + rc);
-		if (f > best + 1e-9 || (fabs(f - best) <= 1e-9 && t > best_t)) {
-			best = f;
-			best_t = t;
+		const struct store_tag *t = &d->tags[i];
+		if (t->sentence <= ix->max_id)
+			tagged[t->sentence] = 1;
+		if (tag_trainable(t) && !have[i])
+			continue;
+		kinfo[nk] = i;
+		k[nk].z = tag_trainable(t) ? held[i] : model_logit(final, &d->tagf[i]);
+		k[nk].y = t->label == STORE_TAG_YES;
+		k[nk].group = group[i];
+		k[nk].fit = 1;
+		nk++;
+	}
+	e->held_out = (int64_t)nk;
+	free(held);
+	free(have);
+	free(group);
+
+	/* The untagged scope under the final model. */
+	struct hist *h = xcalloc(1, sizeof(*h));
+	struct scorer s;
+	scorer_init(&s, ix, final);
+	double *pz = xmalloc((d->pool.n + 1) * sizeof(double));
+	size_t npz = 0;
+	double zlo = 1e9, zhi = -1e9;
+	for (size_t i = 0; i < d->pool.n; i++) {
+		if (tagged[d->pool.ids[i]])
+			continue;
+		double z = scorer_logit(&s, d->pool.ids[i]);
+		pz[npz++] = z;
+		if (z < zlo)
+			zlo = z;
+		if (z > zhi)
+			zhi = z;
+	}
+	scorer_free(&s);
+	free(tagged);
+	for (size_t i = 0; i < nk; i++) {
+		if (k[i].z < zlo)
+			zlo = k[i].z;
+		if (k[i].z > zhi)
+			zhi = k[i].z;
+	}
+	h->lo = zlo;
+	h->hi = zhi + 1e-6;
+	h->width = (h->hi - h->lo) / BINS;
+	if (h->width <= 0)
+		h->width = 1e-6;
+	for (size_t i = 0; i < npz; i++) {
+		int b = bin_of(h, pz[i]);
+		h->cnt[b]++;
+		h->zsum[b] += pz[i];
+	}
+	debug_dump(d, k, nk, kinfo, pz, npz);
+	free(pz);
+
+	/* 2-3. Calibration, sums and the threshold with the best expected F1. */
+	double *det = xmalloc(BINS * sizeof(double)), *tp = xmalloc(BINS * sizeof(double)), pos;
+	struct estimate_in in = {h, k, nk, NULL};
+	sums(&in, &e->cal_a, &e->cal_b, det, tp, &pos);
+	int best = -1;
+	double bestf = -1;
+	for (int b = 0; b < BINS; b++) {
+		if (det[b] <= 0 || pos <= 0)
+			continue;
+		double f = 2 * tp[b] / (det[b] + pos);
+		if (f > bestf) {
+			bestf = f;
+			best = b;
 		}
 	}
-	e->threshold = best_t;
-	pr_at(preds, np, NULL, best_t, &e->precision, &e->recall);
-	e->f1 = best > 0 ? best : 0;
+	if (best < 0) {
+		free(det);
+		free(tp);
+		free(h);
+		free(k);
+		free(kinfo);
+		(void)err;
+		(void)errlen;
+		return 1;
+	}
+	double zt = h->lo + best * h->width;
+	e->threshold = sigmoid(zt);
+	e->precision = tp[best] / det[best];
+	e->recall = tp[best] / pos;
+	e->f1 = bestf;
 
-	/* Ranges: resample calls with replacement. */
+	/* 4. Ranges from resampled calls. */
 	double *gw = xmalloc((ng + 1) * sizeof(double));
 	double *ps = xmalloc(BOOTSTRAP * sizeof(double)), *rs = xmalloc(BOOTSTRAP * sizeof(double));
-	size_t nps = 0, nrs = 0;
-	for (int b = 0; b < BOOTSTRAP; b++) {
+	size_t nb = 0;
+	for (int rep = 0; rep < BOOTSTRAP; rep++) {
 		memset(gw, 0, (ng + 1) * sizeof(double));
 		for (size_t g = 0; g < ng; g++)
 			gw[rng_below(&r, ng)] += 1;
-		double p, rc;
-		pr_at(preds, np, gw, best_t, &p, &rc);
-		if (!isnan(p))
-			ps[nps++] = p;
-		if (!isnan(rc))
-			rs[nrs++] = rc;
+		double a, b, p2;
+		in.gw = gw;
+		sums(&in, &a, &b, det, tp, &p2);
+		if (det[best] > 0 && p2 > 0) {
+			ps[nb] = tp[best] / det[best];
+			rs[nb] = tp[best] / p2;
+			nb++;
+		}
 	}
-	e->precision_lo = quantile(ps, nps, 0.05);
-	e->precision_hi = quantile(ps, nps, 0.95);
-	e->recall_lo = quantile(rs, nrs, 0.05);
-	e->recall_hi = quantile(rs, nrs, 0.95);
+	e->precision_lo = quantile(ps, nb, 0.05);
+	e->precision_hi = quantile(ps, nb, 0.95);
+	e->recall_lo = quantile(rs, nb, 0.05);
+	e->recall_hi = quantile(rs, nb, 0.95);
 	free(gw);
 	free(ps);
 	free(rs);
-	free(preds);
+	free(det);
+	free(tp);
+	free(h);
+	free(k);
+	free(kinfo);
 	return 0;
 }

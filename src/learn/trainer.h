@@ -48,11 +48,12 @@ struct estimate {
 	double cal_a, cal_b;	/* calibration of the logit (P(yes) on the workspace) */
 };
 
-/* 10 repeated 90/10 splits by call of the trainable tags: held-out predictions weighted
- * by how each tag was sampled give the threshold and the estimates. Returns 1 (and
- * leaves the estimates NAN) when there are too few tags to say anything. */
-int trainer_estimate(const struct learn_index *ix, const struct tdata *d, struct estimate *e,
-		     char *err, size_t errlen);
+/* Cross-validation by call (10 folds of the tagged calls), a calibration of the score
+ * fitted on the held-out scores, and the whole scope under the final model give the
+ * threshold with the best expected F1 and the estimates at it (see trainer.c). Returns
+ * 1 (leaving the estimates NAN and the threshold 0.5) when there are too few tags. */
+int trainer_estimate(const struct learn_index *ix, const struct tdata *d,
+		     const struct lmodel *final, struct estimate *e, char *err, size_t errlen);
 
 /* Probabilities of the pool sentences under a model (fast path). */
 void trainer_score_pool(const struct learn_index *ix, const struct lmodel *m,
