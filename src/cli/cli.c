@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "opts.h"
@@ -175,6 +176,11 @@ store *cli_store(struct cli *c)
 	char err[1024];
 	if (c->st)
 		return c->st;
+	if (!(c->cmd && c->cmd->creates) && access(c->db, F_OK) != 0) {
+		fprintf(stderr, "tracker: %s: no workspace there (`tracker demo --db %s` or "
+			"`tracker import --db %s FILE...` makes one)\n", c->db, c->db, c->db);
+		return NULL;
+	}
 	if (store_open(c->db, &c->st, err, sizeof(err)) < 0) {
 		fprintf(stderr, "tracker: %s\n", err);
 		return NULL;

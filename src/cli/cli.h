@@ -24,9 +24,11 @@ struct cli_command {
 	int (*run)(struct cli *c, int argc, char **argv);
 	const char *usage;	/* the usage block printed by --help and on usage errors */
 	const char *summary;	/* one line for `tracker --help` */
+	int creates;		/* may make a new workspace; others need one that exists */
 };
 
-/* Opens the workspace (creating it) and returns it, or prints the error and returns NULL. */
+/* Opens the workspace and returns it, or prints the error and returns NULL. Only a
+ * command marked `creates` makes a new one; for the others a missing file is an error. */
 store *cli_store(struct cli *c);
 
 /* Prints "tracker CMD: message" and the usage block to stderr; returns CLI_USAGE. */

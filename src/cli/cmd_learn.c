@@ -52,9 +52,10 @@ static int one_tracker(struct cli *c, int argc, char **argv, struct opt *spec, l
 	if (opts_parse(c, argc, argv, spec, &pos, &npos))
 		return CLI_USAGE;
 	if (npos < 1 || (!rest && npos != 1)) {
+		int rc = npos < 1 ? cli_usage_error(c, "name a tracker")
+				  : cli_usage_error(c, "unexpected argument '%s'", pos[1]);
 		free(pos);
-		return cli_usage_error(c, npos < 1 ? "name a tracker" : "unexpected argument '%s'",
-				       npos > 1 ? pos[1] : "");
+		return rc;
 	}
 	if (cli_tracker_ref(c, pos[0], id) < 0) {
 		free(pos);

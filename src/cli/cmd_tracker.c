@@ -153,7 +153,8 @@ struct settings_opts {
 	int clear_filters;
 };
 
-static int apply_opts(struct cli *c, struct store_settings *s, struct settings_opts *o)
+/* The settings that need no workspace: name, description, who, scope and part. */
+static int apply_settings(struct cli *c, struct store_settings *s, struct settings_opts *o)
 {
 	int rc;
 	if (o->name) {
@@ -175,6 +176,17 @@ static int apply_opts(struct cli *c, struct store_settings *s, struct settings_o
 	if (o->part && parse_part(o->part, &s->part, &s->part_minutes) < 0)
 		return cli_usage_error(c, "--part is anytime, first:MINUTES or last:MINUTES "
 				       "(1 to 600), not '%s'", o->part);
+	for (size_t i = 0; i < o->filters.n; i++) {
+		const char *f = o->filters.v[i], *eq = strchr(f, '=');
+		if (!eq || eq == f || !eq[1])
+			return cli_usage_error(c, "--filter takes KEY=VALUE, not '%s'", f);
+	}
+	return CLI_OK;
+}
+
+/* The filters, checked against the workspace's call metadata. */
+static int apply_filters(struct cli *c, struct store_settings *s, struct settings_opts *o)
+{
 	if (o->clear_filters || o->filters.n) {
 		store_kvs_free(s->filters, s->n_filters);
 		s->filters = NULL;
@@ -200,7 +212,6 @@ static int run_create(struct cli *c, int argc, char **argv)
 		opt_list_free(&o.filters);
 		return CLI_USAGE;
 	}
-	free(pos);
 	int rc = CLI_OK;
 	struct store_settings s = {.by = STORE_BY_ANY, .scope = STORE_SCOPE_EXTERNAL};
 	if (npos) {
@@ -211,12 +222,15 @@ static int run_create(struct cli *c, int argc, char **argv)
 		rc = cli_usage_error(c, "a tracker needs --name");
 		goto out;
 	}
+	s.description = xstrdup("");
+	/* What the command line alone can tell is checked before the workspace is opened. */
+	if ((rc = apply_settings(c, &s, &o)))
+		goto out;
 	if (!cli_store(c)) {
 		rc = CLI_FAIL;
 		goto out;
 	}
-	s.description = xstrdup("");
-	if ((rc = apply_opts(c, &s, &o)))
+	if ((rc = apply_filters(c, &s, &o)))
 		goto out;
 	int64_t id;
 	if (store_begin(c->st, err, sizeof(err)) < 0 ||
@@ -229,6 +243,7 @@ static int run_create(struct cli *c, int argc, char **argv)
 out:
 	store_settings_clear(&s);
 	opt_list_free(&o.filters);
+	free(pos);
 	return rc;
 }
 
@@ -281,7 +296,7 @@ static int run_edit(struct cli *c, int argc, char **argv)
 	}
 	/* An active tracker's edits wait as a draft until published. */
 	store_settings_copy(&s, t->has_draft_settings ? &t->draft : &t->live);
-	if ((rc = apply_opts(c, &s, &o)))
+	if ((rc = apply_settings(c, &s, &o)) || (rc = apply_filters(c, &s, &o)))
 		goto out;
 	if (store_begin(c->st, err, sizeof(err)) < 0 ||
 	    store_tracker_set_settings(c->st, id, &s, t->active, err, sizeof(err)) < 0 ||
@@ -597,9 +612,9 @@ static int examples_add(struct cli *c, long long id, char **texts, int n, const 
 		rc = cli_fail("%s", err);
 		goto out;
 	}
-	printf("added %zu examples (%zu in all", added, nex + added);
+	printf("added %zu example%s (%zu in all", added, added == 1 ? "" : "s", nex + added);
 	if (dropped)
-		printf(", %zu duplicates skipped", dropped);
+		printf(", %zu duplicate%s skipped", dropped, dropped == 1 ? "" : "s");
 	printf(")");
 	if (nex + added < LEARN_MIN_EXAMPLES)
 		printf("; %zu more needed before the first round", LEARN_MIN_EXAMPLES - nex - added);

@@ -78,6 +78,20 @@ static void learn_progress(void *ctx, const char *stage, double fraction)
 		fputc('\n', stderr);
 }
 
+/* Removes a workspace this command made before it failed, so that a failed first
+ * import or demo leaves nothing behind. */
+static void drop_new_workspace(struct cli *c)
+{
+	static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
+	store_close(c->st);
+	c->st = NULL;
+	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		char *p = xasprintf("%s%s", c->db, suffixes[i]);
+		unlink(p);
+		free(p);
+	}
+}
+
 /* ------------------------------------------------------------------ demo */
 
 static int run_demo(struct cli *c, int argc, char **argv)
@@ -92,9 +106,12 @@ static int run_demo(struct cli *c, int argc, char **argv)
 	};
 	if (opts_parse(c, argc, argv, spec, &pos, &npos))
 		return CLI_USAGE;
+	if (npos) {
+		int rc = cli_usage_error(c, "unexpected argument '%s'", pos[0]);
+		free(pos);
+		return rc;
+	}
 	free(pos);
-	if (npos)
-		return cli_usage_error(c, "unexpected argument '%s'", pos[0]);
 	if (calls < 1 || calls > 100000)
 		return cli_usage_error(c, "--calls must be 1 to 100000");
 	if (seed < 0)
@@ -103,6 +120,7 @@ static int run_demo(struct cli *c, int argc, char **argv)
 		return cli_usage_error(c, "--audio is none, lazy or all, not '%s'", audio);
 
 	char err[1024];
+	int existed = access(c->db, F_OK) == 0;
 	store *st = cli_store(c);
 	if (!st)
 		return CLI_FAIL;
@@ -141,15 +159,18 @@ static int run_demo(struct cli *c, int argc, char **argv)
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	int rc = CLI_OK;
-	if (store_begin(st, err, sizeof(err)) < 0 ||
-	    demo_generate(st, &o, &rep, err, sizeof(err)) < 0) {
-		rc = cli_fail("%s", err);
-		goto out;
-	}
 	struct progress lp = {"indexing", 0};
-	if (learn_index_update(st, learn_progress, &lp, NULL, err, sizeof(err)) < 0 ||
+	if (store_begin(st, err, sizeof(err)) < 0 ||
+	    demo_generate(st, &o, &rep, err, sizeof(err)) < 0 ||
+	    learn_index_update(st, learn_progress, &lp, NULL, err, sizeof(err)) < 0 ||
 	    store_commit(st, err, sizeof(err)) < 0) {
+		store_rollback(st);
 		rc = cli_fail("%s", err);
+		if (!existed) {
+			drop_new_workspace(c);
+			if (audio_dir)
+				rmdir(audio_dir);	/* only when nothing was put in it */
+		}
 		goto out;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -177,6 +198,7 @@ const struct cli_command cli_cmd_demo = {
 	"the same for the same seed. --labels writes the generator's ground truth, one\n"
 	"\"SENTENCE_ID<TAB>CONCEPT\" a line. Recordings are synthesised when first played\n"
 	"(lazy, the default), all now (all), or never (none). The workspace must be new.\n",
+	.creates = 1,
 };
 
 /* ------------------------------------------------------------------ import */
@@ -192,6 +214,7 @@ static int run_import(struct cli *c, int argc, char **argv)
 		free(pos);
 		return cli_usage_error(c, "name at least one file to import");
 	}
+	int existed = access(c->db, F_OK) == 0;
 	store *st = cli_store(c);
 	if (!st) {
 		free(pos);
@@ -208,7 +231,12 @@ static int run_import(struct cli *c, int argc, char **argv)
 	    store_commit(st, err, sizeof(err)) < 0) {
 		store_rollback(st);
 		fprintf(stderr, "tracker: %s\n", err);
-		fprintf(stderr, "tracker: nothing was imported; the workspace is unchanged\n");
+		if (existed) {
+			fprintf(stderr, "tracker: nothing was imported; the workspace is unchanged\n");
+		} else {
+			drop_new_workspace(c);
+			fprintf(stderr, "tracker: nothing was imported; no workspace was made\n");
+		}
 		rc = CLI_FAIL;
 		goto out;
 	}
@@ -239,6 +267,7 @@ const struct cli_command cli_cmd_import = {
 	"scope, meta, parties and audio). A call with an id already in the workspace replaces\n"
 	"it. On a malformed call the error names FILE:LINE and the call, and nothing is\n"
 	"imported. Active trackers score the new calls.\n",
+	.creates = 1,
 };
 
 /* ------------------------------------------------------------------ calls */

@@ -1,0 +1,234 @@
+# Trackers without a model: create (and what it refuses), list, edit, delete, and the
+# example sentences (at most 100, from arguments or a file, blanks and duplicates).
+. "$TOP/tests/lib.sh"
+suite cli_trackers
+
+W="$TMP/w.db"
+gen_calls "$TMP/calls.jsonl" 10
+run import --db "$W" "$TMP/calls.jsonl"
+[ "$RC" = 0 ] || { cat "$ERR"; exit 1; }
+
+case_ "create: prints the new tracker's id alone on stdout"
+run create --db "$W" --name "Asking for a discount" --description "customer asks for a lower price" \
+	--mentioned-by customer --scope external --filter team=East --filter team=West \
+	--filter deal_stage=Negotiation --part last:10
+rc_is 0
+out_matches '^[0-9]+$'
+out_lines_are 1
+err_is_empty
+id1=$(cat "$OUT")
+
+case_ "list --json: the settings as given and the state of a new tracker"
+run list --db "$W" --json
+rc_is 0
+json_ok 'len(d) == 1 and d[0]["id"] == '"$id1"
+json_ok 'd[0]["name"] == "Asking for a discount" and d[0]["description"] == "customer asks for a lower price"'
+json_ok 'd[0]["mentioned_by"] == "customer" and d[0]["scope"] == "external" and d[0]["part"] == "last:10"'
+json_ok 'd[0]["filters"] == {"team": ["East", "West"], "deal_stage": ["Negotiation"]}'
+json_ok 'd[0]["examples"] == 0 and d[0]["tags"] == {"yes": 0, "no": 0, "unsure": 0} and d[0]["rounds"] == 0'
+json_ok 'd[0]["model_version"] is None and d[0]["precision"] is None and d[0]["recall"] is None'
+json_ok 'd[0]["active"] is False and d[0]["state"] == "needs examples"'
+
+case_ "create: the defaults are anyone, external calls, the whole call"
+run create --db "$W" --name Defaults
+rc_is 0
+id2=$(cat "$OUT")
+run list --db "$W" --json
+json_ok '[t for t in d if t["id"] == '"$id2"'][0]["mentioned_by"] == "any"'
+json_ok '[t for t in d if t["id"] == '"$id2"'][0]["scope"] == "external"'
+json_ok '[t for t in d if t["id"] == '"$id2"'][0]["part"] == "anytime"'
+json_ok '[t for t in d if t["id"] == '"$id2"'][0]["filters"] == {}'
+
+run list --db "$W" --json
+keep trackers_before
+case_ "create: names are unique in a workspace, whatever their case"
+run create --db "$W" --name "asking FOR a discount"
+rc_is 1
+err_has "a tracker named 'asking FOR a discount' already exists"
+out_is_empty
+
+case_ "create: an unknown --mentioned-by says what is allowed"
+run create --db "$W" --name X --mentioned-by everyone
+rc_is 2
+err_has "--mentioned-by is company, customer or any, not 'everyone'"
+
+case_ "create: a bad --part says what is allowed"
+for part in middle first: first:0 last:x last:601 first:5m; do
+	run create --db "$W" --name X --part "$part"
+	rc_is 2
+	err_has "--part is anytime, first:MINUTES or last:MINUTES (1 to 600), not '$part'"
+done
+
+case_ "create: a bad --scope says what is allowed"
+run create --db "$W" --name X --scope partners
+rc_is 2
+err_has "--scope is external, internal or all, not 'partners'"
+
+case_ "create: a filter key no call has is an error that says so and lists the keys"
+run create --db "$W" --name X --filter region=EMEA
+rc_is 1
+err_has "--filter region=EMEA: no call has the key 'region' (keys in this workspace: deal_stage, team)"
+
+case_ "create: a filter value no call has lists the values there are"
+run create --db "$W" --name X --filter team=South
+rc_is 1
+err_has "no call has team 'South' (values: 'East', 'North', 'West')"
+
+case_ "create: a filter that is not KEY=VALUE is usage"
+for f in team team= =East; do
+	run create --db "$W" --name X --filter "$f"
+	rc_is 2
+	err_has "--filter takes KEY=VALUE, not '$f'"
+done
+
+case_ "create: a name is needed, and not empty, all digits or several lines"
+run create --db "$W"
+rc_is 2
+err_has "a tracker needs --name"
+run create --db "$W" --name ""
+rc_is 2
+run create --db "$W" --name 123
+rc_is 2
+err_has "must not be all digits"
+run create --db "$W" --name "two
+lines"
+rc_is 2
+run create --db "$W" --name X extra
+rc_is 2
+err_has "unexpected argument 'extra'"
+
+case_ "create: nothing was made by the refused ones"
+run list --db "$W" --json
+same_as trackers_before
+
+case_ "trackers are found by id or by name"
+run examples --db "$W" "Asking for a discount" list
+rc_is 0
+run examples --db "$W" "$id1" list
+rc_is 0
+run examples --db "$W" 999 list
+rc_is 1
+err_has "no tracker '999'"
+err_has "tracker list"
+
+case_ "examples: fewer than 5 are stored, with a note of how many more are needed"
+run examples --db "$W" "$id1" add "Can you do better on the price?" "Is there a discount for two years?"
+rc_is 0
+out_is "added 2 examples (2 in all); 3 more needed before the first round"
+run examples --db "$W" "$id1" list --json
+json_ok '[e["text"] for e in d] == ["Can you do better on the price?", "Is there a discount for two years?"]'
+json_ok 'all(isinstance(e["id"], int) for e in d)'
+
+case_ "examples: from a file, one a line; blank lines dropped, duplicates skipped with a note"
+printf 'Could you knock a bit off?\n\n   \ncan you do BETTER on the   price?\nWhat is the best price you can give us?\r\nAny room to move on cost?' >"$TMP/ex.txt"
+run examples --db "$W" "$id1" add --file "$TMP/ex.txt"
+rc_is 0
+out_is "added 3 examples (5 in all, 1 duplicate skipped)"
+err_has "$TMP/ex.txt:4: skipped: same as an example already given"
+run examples --db "$W" "$id1" list --json
+json_ok 'len(d) == 5 and d[-1]["text"] == "Any room to move on cost?" and d[3]["text"] == "What is the best price you can give us?"'
+
+case_ "examples: from standard input with --file -"
+printf 'Is there a startup discount?\n' >"$TMP/one.txt"
+run_in "$TMP/one.txt" examples --db "$W" "$id2" add --file -
+rc_is 0
+out_has "added 1 example (1 in all)"
+
+case_ "examples: more than 100 in all is an error naming the line, and none are added"
+seq 1 97 | sed 's/^/Discount request number /' >"$TMP/many.txt"
+run examples --db "$W" "$id1" add --file "$TMP/many.txt"
+rc_is 1
+err_has "$TMP/many.txt:96: a tracker takes at most 100 examples (it has 100)"
+run examples --db "$W" "$id1" list --json
+json_ok 'len(d) == 5'
+
+case_ "examples: exactly 100 is fine"
+seq 1 95 | sed 's/^/Discount request number /' >"$TMP/95.txt"
+run examples --db "$W" "$id1" add --file "$TMP/95.txt"
+rc_is 0
+out_is "added 95 examples (100 in all)"
+run examples --db "$W" "$id1" add "One more?"
+rc_is 1
+err_has "example 1: a tracker takes at most 100 examples (it has 100)"
+
+case_ "examples: an empty one, a file that is not there, and sentences with --file are refused"
+run examples --db "$W" "$id2" add "   "
+rc_is 1
+err_has "example 1: the example is empty"
+run examples --db "$W" "$id2" add --file "$TMP/none.txt"
+rc_is 1
+err_has "$TMP/none.txt: No such file or directory"
+run examples --db "$W" "$id2" add --file "$TMP/one.txt" "and this"
+rc_is 2
+run examples --db "$W" "$id2" add
+rc_is 2
+run examples --db "$W" "$id2" rename
+rc_is 2
+err_has "unknown action 'rename'"
+
+case_ "examples: edited and deleted by id"
+run examples --db "$W" "$id2" list --json
+eid=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["id"])' "$OUT")
+run examples --db "$W" "$id2" edit "$eid" "Is there a discount for startups?"
+rc_is 0
+out_is "example $eid changed"
+run examples --db "$W" "$id2" list --json
+json_ok 'd[0]["text"] == "Is there a discount for startups?"'
+run examples --db "$W" "$id1" edit "$eid" "not this tracker's"
+rc_is 1
+err_has "has no example $eid"
+run examples --db "$W" "$id2" delete "$eid"
+rc_is 0
+out_is "example $eid deleted"
+run examples --db "$W" "$id2" list --json
+json_ok 'd == []'
+
+case_ "list: the plain form shows id, name and state"
+run list --db "$W"
+rc_is 0
+out_matches "^$id1 +Asking for a discount +needs examples|^$id1 +Asking for a discount +in training|^$id1 +Asking for a discount +ready"
+out_has "Defaults"
+
+case_ "edit: changes only what is given"
+run edit --db "$W" "$id2" --name "Startup discount" --mentioned-by company --part first:5
+rc_is 0
+out_is "saved"
+run list --db "$W" --json
+json_ok '[t for t in d if t["id"] == '"$id2"'][0]["name"] == "Startup discount"'
+json_ok '[t for t in d if t["id"] == '"$id2"'][0]["mentioned_by"] == "company"'
+json_ok '[t for t in d if t["id"] == '"$id2"'][0]["part"] == "first:5"'
+json_ok '[t for t in d if t["id"] == '"$id2"'][0]["scope"] == "external"'
+
+case_ "edit: validates like create and changes nothing when refused"
+run list --db "$W" --json
+keep before_edit
+run edit --db "$W" "$id2" --name "Asking for a discount"
+rc_is 1
+err_has "already exists"
+run edit --db "$W" "$id2" --filter region=EMEA
+rc_is 1
+run edit --db "$W" "$id2" --part sometimes
+rc_is 2
+run list --db "$W" --json
+same_as before_edit
+
+case_ "edit: --filter replaces the filters and --clear-filters removes them"
+run edit --db "$W" "$id1" --filter team=North
+rc_is 0
+run list --db "$W" --json
+json_ok '[t for t in d if t["id"] == '"$id1"'][0]["filters"] == {"team": ["North"]}'
+run edit --db "$W" "$id1" --clear-filters
+run list --db "$W" --json
+json_ok '[t for t in d if t["id"] == '"$id1"'][0]["filters"] == {}'
+
+case_ "delete: removes the tracker with its examples"
+run delete --db "$W" "$id1"
+rc_is 0
+out_has "deleted tracker $id1"
+run list --db "$W" --json
+json_ok '[t["id"] for t in d] == ['"$id2"']'
+run delete --db "$W" "$id1"
+rc_is 1
+err_has "no tracker '$id1'"
+
+finish
