@@ -4,6 +4,7 @@
 #include <cjson/cJSON.h>
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,16 @@ int ingest_utf8_valid(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
 	while (p < end) {
+		/* Eight ASCII bytes at a time: most of a transcript is ASCII. */
+		while (end - p >= 8) {
+			uint64_t w;
+			memcpy(&w, p, 8);
+			if (w & 0x8080808080808080ull)
+				break;
+			p += 8;
+		}
+		if (p >= end)
+			break;
 		if (*p < 0x80) {
 			p++;
 			continue;
@@ -458,10 +469,10 @@ static int checked_str(const cJSON *o, const char *key, const char *where, const
 	return 0;
 }
 
-static int ms_field(const cJSON *o, const char *key, const struct src *S, const char *where,
+/* A time in milliseconds: v is the member named key of transcript[k], or NULL. */
+static int ms_field(const cJSON *v, const char *key, const struct src *S, const char *where,
 		    const char *id, size_t k, int *out, char *err, size_t errlen)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
 	char at[32];
 	if (cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble <= 2e9) {
 		*out = (int)v->valuedouble;
@@ -610,9 +621,25 @@ static int parse_call(const cJSON *o, const struct src *S, const char *where, st
 	int prev_start = -1;
 	k = 0;
 	cJSON_ArrayForEach(e, tr) {
-		const char *spk = str_field(e, "speaker");
-		const cJSON *tv = cJSON_GetObjectItemCaseSensitive(e, "text");
+		/* One pass over the entry's members instead of a lookup for each. */
+		const char *spk = NULL;
+		const cJSON *tv = NULL, *sv = NULL, *ev = NULL, *m;
 		int start, end, party = -1;
+		if (cJSON_IsObject(e)) {
+			cJSON_ArrayForEach(m, e) {
+				const char *key = m->string;
+				if (!key)
+					continue;
+				if (!spk && !strcmp(key, "speaker"))
+					spk = cJSON_IsString(m) ? m->valuestring : NULL;
+				else if (!tv && !strcmp(key, "text"))
+					tv = m;
+				else if (!sv && !strcmp(key, "start_ms"))
+					sv = m;
+				else if (!ev && !strcmp(key, "end_ms"))
+					ev = m;
+			}
+		}
 #define AT entry_line(S, "transcript", k, at, sizeof(at))
 		if (!cJSON_IsObject(e))
 			FAIL("%s: call %s: transcript[%zu]%s must be an object", where, id, k, AT);
@@ -628,8 +655,8 @@ static int parse_call(const cJSON *o, const struct src *S, const char *where, st
 			FAIL("%s: call %s: transcript[%zu]%s: missing \"text\"", where, id, k, AT);
 		if (!S->utf8_ok && !ingest_utf8_valid(tv->valuestring, strlen(tv->valuestring)))
 			FAIL("%s: call %s: transcript[%zu]%s: invalid UTF-8 in \"text\"", where, id, k, AT);
-		if (ms_field(e, "start_ms", S, where, id, k, &start, err, errlen) < 0 ||
-		    ms_field(e, "end_ms", S, where, id, k, &end, err, errlen) < 0)
+		if (ms_field(sv, "start_ms", S, where, id, k, &start, err, errlen) < 0 ||
+		    ms_field(ev, "end_ms", S, where, id, k, &end, err, errlen) < 0)
 			return -1;
 		if (end < start)
 			FAIL("%s: call %s: transcript[%zu]%s: ends (%d ms) before it starts (%d ms)",

@@ -11,7 +11,7 @@
 /* Cached statements, one slot each. */
 enum {
 	Q_CALL_FIND, Q_CALL_DELETE, Q_CALL_INSERT, Q_META_INSERT, Q_PARTY_INSERT,
-	Q_SENTENCE_INSERT, Q_MAX_SENTENCE, Q_TAG_ROUND, Q_TAG_SET, Q_ROUND_LEFT,
+	Q_SENTENCE_INSERT, Q_SENTENCE_INSERT_N, Q_MAX_SENTENCE, Q_TAG_ROUND, Q_TAG_SET, Q_ROUND_LEFT,
 	Q_DETECTION_INSERT, Q_NEXT_SENTENCE_SET, Q_COUNT
 };
 
@@ -22,7 +22,8 @@ struct store {
 	sqlite3_stmt *q[Q_COUNT];	/* cached statements, prepared on first use */
 };
 
-/* Prepares a cached statement (reset and unbound) or a fresh one; NULL with err set. */
+/* Prepares a cached statement (reset and unbound) or a fresh one; NULL with err set.
+ * store_q with sql NULL only returns the slot's statement if there is one. */
 sqlite3_stmt *store_q(store *st, int slot, const char *sql, char *err, size_t errlen);
 sqlite3_stmt *store_prep(store *st, const char *sql, char *err, size_t errlen);
 /* Fills err with "store: op: <sqlite message>" and returns -1. */
