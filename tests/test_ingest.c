@@ -827,6 +827,17 @@ static void test_import_vtt(void)
 		CHECK_HAS(err, "bad5.vtt:1: call bad5: empty transcript");
 	}
 
+	TEST("import vtt: a broken sidecar names its own line");
+	{
+		write_file("side.meta.json", "{\"id\": \"s-1\",\n \"title\": }\n");
+		const char *p = write_file("side.vtt", "WEBVTT\n\n00:00.000 --> 00:01.000\nHi.\n");
+		CHECK_INT(import1(st, p, &rep, err, sizeof(err)), -1);
+		CHECK_HAS(err, "side.meta.json:2: call s-1: JSON syntax error near '}'");
+		write_file("side.meta.json", "[1]\n");
+		CHECK_INT(import1(st, p, &rep, err, sizeof(err)), -1);
+		CHECK_HAS(err, "side.meta.json:1: call side: the sidecar must be a JSON object");
+	}
+
 	TEST("import vtt: invalid UTF-8 names the line");
 	{
 		const char *p = write_file("bad6.vtt", "WEBVTT\n\n00:00:00.000 --> 00:00:02.000\n<v A>caf\xc3(.\n");

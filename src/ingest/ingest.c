@@ -1027,9 +1027,16 @@ static int import_vtt(store *st, const char *file, struct ingest_report *rep,
 		char *stext = read_file(side, &slen, err, errlen);
 		if (!stext)
 			goto out;
-		meta = cJSON_ParseWithLength(stext, slen);
-		if (!meta || !cJSON_IsObject(meta)) {
-			errf(err, errlen, "%s:1: not a JSON object", side);
+		const char *stop = NULL;
+		meta = cJSON_ParseWithLengthOpts(stext, slen, &stop, 0);
+		if (!meta) {
+			syntax_error(side, stext, stext, stop ? stop : stext, stext + slen, err, errlen);
+			free(stext);
+			goto out;
+		}
+		if (!cJSON_IsObject(meta)) {
+			errf(err, errlen, "%s:1: call %s: the sidecar must be a JSON object", side,
+			     b.c.ext_id);
 			free(stext);
 			goto out;
 		}
