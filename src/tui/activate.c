@@ -1,0 +1,180 @@
+/* Activate: on upcoming calls only, or on the past months as well (12 by default);
+ * past calls are scored in the background with progress and Esc cancels; then the
+ * results. For an active tracker with a draft, the same screen publishes it. */
+#include "internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xmalloc.h"
+
+#define DEFAULT_MONTHS 12
+#define MAX_MONTHS 120
+
+struct activate {
+	int64_t tracker;
+	char *name;
+	int publish;
+	int version;
+	double precision, recall;
+	int past;		/* 1: also the past `months` months */
+	int months;
+	unsigned job;
+};
+
+/* arg: struct activate_arg *, owned. */
+static void *activate_open(struct tui *app, void *arg)
+{
+	struct activate_arg *a = arg;
+	char err[512];
+	struct store_tracker *t;
+	if (store_tracker_get(app->st, a->tracker, &t, err, sizeof(err)) != 0) {
+		tui_error(app, "Cannot open the tracker: %s", err);
+		free(a);
+		return NULL;
+	}
+	struct activate *v = xcalloc(1, sizeof(*v));
+	v->tracker = a->tracker;
+	v->publish = a->publish;
+	free(a);
+	v->name = xstrdup(t->live.name);
+	v->version = t->latest_version;
+	v->precision = t->latest_precision;
+	v->recall = t->latest_recall;
+	v->past = 1;
+	v->months = t->active && t->backfill_months ? t->backfill_months : DEFAULT_MONTHS;
+	store_tracker_free(t);
+	return v;
+}
+
+static void activate_close(void *state, struct tui *app)
+{
+	struct activate *v = state;
+	if (v->job)
+		worker_cancel(app->worker, v->job);
+	free(v->name);
+	free(v);
+}
+
+static void activate_draw(void *state, struct tui *app)
+{
+	struct activate *v = state;
+	int y = app->body_top, w = app->cols;
+	char line[512], p[16], r[16];
+	snprintf(line, sizeof(line), " %s \"%s\"", v->publish ? "Publish" : "Activate", v->name);
+	tui_put(y++, 0, w, line, A_NORMAL, 0);
+	tui_pct(v->precision, p, sizeof(p));
+	tui_pct(v->recall, r, sizeof(r));
+	snprintf(line, sizeof(line), " Model version %d · estimated precision %s, hit rate %s", v->version,
+		 p, r);
+	tui_put(y++, 0, w, line, tui_color(app, C_DIM), 0);
+	y++;
+	if (v->publish) {
+		y += tui_wrap(y, 2, w - 4, 3, "The newer model and any edited settings become live, and "
+			      "the tracker's calls are scored again with them.", A_NORMAL, 0, 1);
+		y++;
+		tui_put(y, 2, w - 4, v->job ? "Publishing…" : "Enter publishes · Esc goes back",
+			v->job ? tui_color(app, C_ACCENT) : A_NORMAL, 0);
+		return;
+	}
+	tui_put(y, 2, w - 4, v->past ? "( ) Upcoming calls only" : "(•) Upcoming calls only",
+		v->past ? A_NORMAL : A_REVERSE, 0);
+	y += 2;
+	snprintf(line, sizeof(line), "%s Upcoming calls and the past %d month%s", v->past ? "(•)" : "( )",
+		 v->months, v->months == 1 ? "" : "s");
+	int x = 2 + tui_put(y, 2, w - 4, line, v->past ? A_REVERSE : A_NORMAL, 0);
+	tui_put(y, x + 2, w - x - 2, "← → changes the months", tui_color(app, C_DIM), 0);
+	y += 2;
+	y += tui_wrap(y, 2, w - 4, 3, "Calls imported from now on are scored as they come. Past calls "
+		      "are scored now, which takes a moment; the results follow.",
+		      tui_color(app, C_DIM), 0, 1);
+	y++;
+	tui_put(y, 2, w - 4, v->job ? "Activating…" : "Enter activates · Esc goes back",
+		v->job ? tui_color(app, C_ACCENT) : A_NORMAL, 0);
+}
+
+static int activate_key(void *state, struct tui *app, const struct tui_event *ev)
+{
+	struct activate *v = state;
+	struct job_result r;
+	switch (ev->action) {
+	case ACT_JOB_DONE:
+		if (!v->job || !worker_take(app->worker, v->job, &r))
+			return TUI_NONE;
+		v->job = 0;
+		if (r.rc == 0) {
+			if (v->publish)
+				tui_info(app, "Published: %zu detections.", r.detections);
+			else if (v->past)
+				tui_info(app, "Active on upcoming calls and the past %d months: %zu "
+					 "detections.", v->months, r.detections);
+			else
+				tui_info(app, "Active on upcoming calls.");
+			job_result_clear(&r);
+			int64_t *a = xmalloc(sizeof(*a));
+			*a = v->tracker;
+			tui_next(app, &screen_results, a);
+			return TUI_REPLACE | TUI_RELOAD;
+		}
+		if (r.rc == 1)
+			tui_info(app, "Cancelled: nothing changed.");
+		else
+			tui_error(app, "%s failed: %s", v->publish ? "Publishing" : "Activation", r.err);
+		job_result_clear(&r);
+		return TUI_REDRAW;
+	case ACT_RELOAD:
+		return TUI_NONE;
+	case ACT_UP:
+		if (!v->job)
+			v->past = 0;
+		return TUI_REDRAW;
+	case ACT_DOWN:
+		if (!v->job)
+			v->past = 1;
+		return TUI_REDRAW;
+	case ACT_FEWER:
+	case ACT_MORE:
+		if (v->job || v->publish)
+			return TUI_REDRAW;
+		v->past = 1;
+		v->months += ev->action == ACT_MORE ? 1 : -1;
+		if (v->months < 1)
+			v->months = 1;
+		if (v->months > MAX_MONTHS)
+			v->months = MAX_MONTHS;
+		return TUI_REDRAW;
+	case ACT_ENTER:
+		if (v->job)
+			return TUI_REDRAW;
+		v->job = worker_submit(app->worker, v->publish ? JOB_PUBLISH : JOB_ACTIVATE, v->tracker,
+				       v->past ? v->months : 0);
+		return TUI_REDRAW;
+	case ACT_CANCEL:
+		if (v->job) {
+			worker_cancel(app->worker, v->job);
+			tui_info(app, "Cancelling…");
+			return TUI_REDRAW;
+		}
+		return TUI_POP;
+	case ACT_BACK:
+		if (v->job) {
+			tui_info(app, "Scoring is running: Esc cancels it.");
+			return TUI_REDRAW;
+		}
+		return TUI_POP;
+	}
+	return TUI_PASS;
+}
+
+static const char *const activate_contexts[] = {"activate", NULL};
+
+const struct screen_ops screen_activate = {
+	.name = "Activate",
+	.contexts = activate_contexts,
+	.open = activate_open,
+	.draw = activate_draw,
+	.key = activate_key,
+	.close = activate_close,
+};

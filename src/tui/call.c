@@ -1,0 +1,174 @@
+/* Call transcript: the whole call, sentence by sentence with speaker, side and time,
+ * opened at a sentence; a tracker's detected sentences are highlighted. */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xmalloc.h"
+
+struct callview {
+	struct store_call *call;
+	struct store_sentence *s;
+	size_t n;
+	unsigned char *hit;	/* detected by the tracker */
+	size_t nhits;
+	int64_t focus;		/* the sentence it was opened at */
+	struct tui_list list;
+};
+
+/* arg: struct call_arg *, owned. */
+static void *call_open(struct tui *app, void *arg)
+{
+	struct call_arg *a = arg;
+	char err[512];
+	struct callview *v = xcalloc(1, sizeof(*v));
+	v->focus = a->sentence;
+	if (store_call_get_id(app->st, a->call, &v->call, err, sizeof(err)) != 0 ||
+	    store_call_sentences(app->st, a->call, &v->s, &v->n, err, sizeof(err)) < 0) {
+		tui_error(app, "Cannot open the call: %s", err);
+		store_calls_free(v->call, v->call ? 1 : 0);
+		free(v);
+		free(a);
+		return NULL;
+	}
+	v->hit = xcalloc(v->n + 1, 1);
+	if (a->tracker) {
+		struct store_detection *d;
+		size_t nd;
+		if (store_detections_list(app->st, a->tracker, &d, &nd, err, sizeof(err)) == 0) {
+			for (size_t i = 0; i < nd; i++) {
+				if (d[i].call != a->call)
+					continue;
+				for (size_t j = 0; j < v->n; j++)
+					if (v->s[j].id == d[i].sentence && !v->hit[j]) {
+						v->hit[j] = 1;
+						v->nhits++;
+					}
+			}
+			store_detections_free(d, nd);
+		}
+	}
+	free(a);
+	v->list.n = (int)v->n;
+	for (size_t i = 0; i < v->n; i++)
+		if (v->s[i].id == v->focus)
+			v->list.sel = (int)i;
+	v->list.top = v->list.sel > 3 ? v->list.sel - 3 : 0;
+	tui_top(app)->list = &v->list;
+	return v;
+}
+
+static void call_close(void *state, struct tui *app)
+{
+	(void)app;
+	struct callview *v = state;
+	store_calls_free(v->call, 1);
+	store_sentences_free(v->s, v->n);
+	free(v->hit);
+	free(v);
+}
+
+#define TEXT_X 26
+#define MAX_ROWS 3
+
+static int rows_of(const struct callview *v, int i, int w)
+{
+	return tui_wrap(0, 0, w - TEXT_X - 1, MAX_ROWS, v->s[i].text, 0, 0, 0);
+}
+
+static void call_draw(void *state, struct tui *app)
+{
+	struct callview *v = state;
+	int y = app->body_top, w = app->cols, bottom = app->body_top + app->body_rows;
+	char line[512], date[32], len[16], clock[16];
+	const struct store_call *c = v->call;
+	tui_date(c->started, 0, date, sizeof(date));
+	tui_clock(c->duration_ms, len, sizeof(len));
+	snprintf(line, sizeof(line), " %s · %s · %s · %s%s%s · %s", c->ext_id, c->title, date,
+		 tui_meta(c, "team"), *tui_meta(c, "deal_stage") ? " · " : "",
+		 tui_meta(c, "deal_stage"), len);
+	tui_put(y++, 0, w, line, tui_color(app, C_ACCENT), 0);
+	if (v->nhits)
+		snprintf(line, sizeof(line), " %zu detected sentences, marked ● (n / N: next / previous)",
+			 v->nhits);
+	else
+		snprintf(line, sizeof(line), " %zu sentences", v->n);
+	tui_put(y++, 0, w, line, tui_color(app, C_DIM), 0);
+	int avail = bottom - y;
+	/* keep the selection in view; rows differ in height */
+	if (v->list.sel < v->list.top)
+		v->list.top = v->list.sel;
+	for (;;) {
+		int need = 0;
+		for (int i = v->list.top; i <= v->list.sel; i++)
+			need += rows_of(v, i, w);
+		if (need <= avail || v->list.top >= v->list.sel)
+			break;
+		v->list.top++;
+	}
+	v->list.page = avail / 2;
+	int64_t heard = tui_play_heard(app, c->id);
+	for (int i = v->list.top; i < (int)v->n && y < bottom; i++) {
+		const struct store_sentence *s = &v->s[i];
+		int sel = i == v->list.sel;
+		attr_t a = sel ? tui_color(app, C_SEL) : v->hit[i] ? tui_color(app, C_HIT) : A_NORMAL;
+		int rows = rows_of(v, i, w);
+		if (y + rows > bottom)
+			rows = bottom - y;
+		for (int k = 0; k < rows && sel; k++)
+			tui_fill(y + k, 0, w, a, 0);
+		tui_clock(s->start_ms, clock, sizeof(clock));
+		const char *mark = heard >= s->start_ms && heard < s->end_ms ? "♪" :
+				   v->hit[i] ? "●" : s->id == v->focus ? "▶" : " ";
+		snprintf(line, sizeof(line), "%s%6s %-17.17s", mark, clock, s->speaker);
+		tui_put(y, 0, TEXT_X, line, a, 0);
+		tui_wrap(y, TEXT_X, w - TEXT_X - 1, rows, s->text, a | (v->hit[i] ? A_UNDERLINE : 0), 0, 1);
+		y += rows;
+	}
+}
+
+static int call_key(void *state, struct tui *app, const struct tui_event *ev)
+{
+	struct callview *v = state;
+	switch (ev->action) {
+	case ACT_RELOAD:
+	case ACT_JOB_DONE:
+		return TUI_NONE;
+	case ACT_NEXT_HIT:
+	case ACT_PREV_HIT: {
+		int d = ev->action == ACT_NEXT_HIT ? 1 : -1;
+		for (int i = v->list.sel + d; i >= 0 && i < (int)v->n; i += d)
+			if (v->hit[i]) {
+				v->list.sel = i;
+				return TUI_REDRAW;
+			}
+		tui_info(app, "No more detected sentences that way.");
+		return TUI_REDRAW;
+	}
+	case ACT_PLAY:
+	case ACT_PLAY_CONTEXT:
+	case ACT_WRITE_WAV:
+		if (!v->n)
+			return TUI_REDRAW;
+		if (ev->action == ACT_WRITE_WAV)
+			tui_play_write(app, v->s[v->list.sel].id);
+		else
+			tui_play_sentence(app, v->s[v->list.sel].id, ev->action == ACT_PLAY_CONTEXT);
+		return TUI_REDRAW;
+	}
+	return TUI_PASS;
+}
+
+static const char *const call_contexts[] = {"call", "list", NULL};
+
+const struct screen_ops screen_call = {
+	.name = "Call",
+	.contexts = call_contexts,
+	.plays = 1,
+	.open = call_open,
+	.draw = call_draw,
+	.key = call_key,
+	.close = call_close,
+};

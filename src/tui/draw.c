@@ -1,0 +1,230 @@
+/* Drawing helpers: UTF-8 text measured and cut by display width, word wrapping,
+ * colours, and the formats screens share. */
+#include "internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <wchar.h>
+
+/* Decodes one character of s (at most n bytes); returns the bytes used (1 for a bad
+ * byte, which reads as U+FFFD). */
+static size_t decode(const char *s, size_t n, wchar_t *wc)
+{
+	mbstate_t ps;
+	memset(&ps, 0, sizeof(ps));
+	size_t k = mbrtowc(wc, s, n, &ps);
+	if (k == (size_t)-1 || k == (size_t)-2) {
+		*wc = 0xFFFD;
+		return 1;
+	}
+	if (k == 0) {
+		*wc = 0;
+		return 1;
+	}
+	if (*wc < 32 || *wc == 127)
+		*wc = ' ';
+	return k;
+}
+
+static int wc_width(wchar_t wc)
+{
+	int w = wcwidth(wc);
+	return w < 0 ? 1 : w;
+}
+
+int tui_width(const char *s)
+{
+	int w = 0;
+	size_t n = strlen(s);
+	while (n > 0) {
+		wchar_t wc;
+		size_t k = decode(s, n, &wc);
+		w += wc_width(wc);
+		s += k;
+		n -= k;
+	}
+	return w;
+}
+
+attr_t tui_color(struct tui *app, int color)
+{
+	if (!app->colors || color <= C_NORMAL || color >= C_COUNT)
+		return A_NORMAL;
+	return COLOR_PAIR(color);
+}
+
+/* Draws n bytes of s from (y, x) in at most w columns. */
+static int put_n(int y, int x, int w, const char *s, size_t n, attr_t attr)
+{
+	wchar_t buf[512];
+	int used = 0, k = 0;
+	if (w <= 0)
+		return 0;
+	while (n > 0) {
+		wchar_t wc;
+		size_t b = decode(s, n, &wc);
+		int cw = wc_width(wc);
+		if (used + cw > w)
+			break;
+		buf[k++] = wc;
+		used += cw;
+		s += b;
+		n -= b;
+		if (k == (int)(sizeof(buf) / sizeof(buf[0])) - 1) {
+			attr_set(attr, PAIR_NUMBER(attr), NULL);
+			mvaddnwstr(y, x, buf, k);
+			x += used;
+			w -= used;
+			used = 0;
+			k = 0;
+		}
+	}
+	attr_set(attr, PAIR_NUMBER(attr), NULL);
+	if (k)
+		mvaddnwstr(y, x, buf, k);
+	attr_set(A_NORMAL, 0, NULL);
+	return used;
+}
+
+int tui_put(int y, int x, int w, const char *s, attr_t attr, int color)
+{
+	(void)color;
+	return put_n(y, x, w, s ? s : "", s ? strlen(s) : 0, attr);
+}
+
+void tui_fill(int y, int x, int w, attr_t attr, int color)
+{
+	(void)color;
+	attr_set(attr, PAIR_NUMBER(attr), NULL);
+	for (int i = 0; i < w; i++)
+		mvaddch(y, x + i, ' ');
+	attr_set(A_NORMAL, 0, NULL);
+}
+
+/* Width of the word (no spaces) at s, and its length in bytes. */
+static int word_at(const char *s, size_t *len)
+{
+	int w = 0;
+	size_t n = 0, rest = strlen(s);
+	while (n < rest && s[n] != ' ') {
+		wchar_t wc;
+		size_t k = decode(s + n, rest - n, &wc);
+		w += wc_width(wc);
+		n += k;
+	}
+	*len = n;
+	return w;
+}
+
+int tui_wrap(int y, int x, int w, int maxrows, const char *s, attr_t attr, int color, int draw)
+{
+	(void)color;
+	int rows = 0;
+	if (w <= 0 || maxrows <= 0)
+		return 0;
+	if (!s)
+		s = "";
+	while (*s == ' ')
+		s++;
+	if (!*s)
+		return 1;
+	while (*s && rows < maxrows) {
+		const char *p = s, *end = s, *next = s;
+		int used = 0;
+		for (;;) {
+			size_t wl;
+			int ww = word_at(p, &wl);
+			int need = used ? used + 1 + ww : ww;
+			if (need > w) {
+				if (!used) {
+					/* a word longer than the row: cut it */
+					size_t cut = 0;
+					int cw = 0;
+					while (cut < wl) {
+						wchar_t wc;
+						size_t k = decode(p + cut, wl - cut, &wc);
+						if (cw + wc_width(wc) > w)
+							break;
+						cw += wc_width(wc);
+						cut += k;
+					}
+					if (!cut)
+						cut = 1;
+					end = next = p + cut;
+				} else {
+					next = p;
+				}
+				break;
+			}
+			used = need;
+			end = p + wl;
+			const char *q = end;
+			while (*q == ' ')
+				q++;
+			next = q;
+			if (!*q)
+				break;
+			p = q;
+		}
+		if (rows == maxrows - 1 && *next) {
+			/* last row and more text: end with an ellipsis */
+			if (draw) {
+				int u = put_n(y + rows, x, w - 1, s, (size_t)(end - s), attr);
+				put_n(y + rows, x + u, 1, "…", strlen("…"), attr);
+			}
+			return rows + 1;
+		}
+		if (draw)
+			put_n(y + rows, x, w, s, (size_t)(end - s), attr);
+		rows++;
+		s = next;
+	}
+	return rows;
+}
+
+void tui_clock(int64_t ms, char *buf, size_t len)
+{
+	if (ms < 0)
+		ms = 0;
+	int64_t s = ms / 1000;
+	if (s >= 3600)
+		snprintf(buf, len, "%lld:%02lld:%02lld", (long long)(s / 3600),
+			 (long long)(s / 60 % 60), (long long)(s % 60));
+	else
+		snprintf(buf, len, "%lld:%02lld", (long long)(s / 60), (long long)(s % 60));
+}
+
+void tui_date(const char *iso, int64_t unix_s, char *buf, size_t len)
+{
+	if (iso && strlen(iso) >= 10) {
+		snprintf(buf, len, "%.10s", iso);
+		return;
+	}
+	if (unix_s <= 0) {
+		snprintf(buf, len, "–");
+		return;
+	}
+	time_t t = (time_t)unix_s;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%d", &tm);
+}
+
+void tui_pct(double x, char *buf, size_t len)
+{
+	if (isnan(x))
+		snprintf(buf, len, "–");
+	else
+		snprintf(buf, len, "%.0f%%", x * 100);
+}
+
+const char *tui_meta(const struct store_call *c, const char *key)
+{
+	for (size_t i = 0; c && i < c->n_meta; i++)
+		if (!strcmp(c->meta[i].key, key))
+			return c->meta[i].value;
+	return "";
+}

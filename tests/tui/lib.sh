@@ -1,0 +1,174 @@
+# Shared steps of the TUI suites (tests/tui_*.sh): a private tmux server, the app in a
+# fixed-size pane, polling captures, screen and attribute assertions, cached demo
+# workspaces and the test counters. Sourced, never run.
+#
+# A suite sets SUITE ("tui-flow") before sourcing, then calls the steps and ends with
+# `finish`, which prints "SUITE: N passed, N failed".
+
+TRACKER=${TRACKER:-$(pwd)/tracker}
+TOP=${TOP:-$(pwd)}
+TUI_LIB=$TOP/tests/tui
+W=$(mktemp -d "${TMPDIR:-/tmp}/$SUITE.XXXXXX")
+SOCK="$SUITE-$$"
+T="tmux -L $SOCK -f $TOP/tests/tmux.conf"
+# a fixed clock: the store's timestamps and the demo's dates do not move
+NOW=1780000000
+export LANG=C.UTF-8 TRACKER_NOW=$NOW
+# no configuration from the tree or the user: only what a suite writes
+CONF=$W/tracker.conf
+: >"$CONF"
+pass=0
+fail=0
+name="setup"
+
+cleanup() {
+	$T kill-server 2>/dev/null
+	if [ -n "$JACK_PID" ]; then kill "$JACK_PID" 2>/dev/null; fi
+	rm -rf "$W"
+}
+trap cleanup EXIT
+
+ok() { pass=$((pass + 1)); }
+bad() {
+	fail=$((fail + 1))
+	echo "FAIL $name: $*" >&2
+}
+# check COMMAND...: the command must succeed
+check() { if "$@"; then ok; else bad "$*"; fi; }
+# step NAME: names the cases that follow
+step() { name=$1; }
+
+finish() {
+	echo "$SUITE: $pass passed, $fail failed"
+	[ "$fail" -eq 0 ]
+}
+
+# ------------------------------------------------------------------ demo workspaces
+
+# demo CALLS AUDIO DEST: copies a demo workspace of CALLS calls (audio none or lazy) to
+# DEST and its ground truth to DEST.labels. Each is generated once per tracker build and
+# kept in build/tui-cache.
+demo() {
+	calls=$1 audio=$2 dest=$3
+	sum=$(cksum <"$TRACKER" | cut -d' ' -f1)
+	cache=$TOP/build/tui-cache
+	base=$cache/demo-$calls-$audio-$sum.db
+	if [ ! -f "$base.done" ]; then
+		mkdir -p "$cache"
+		rm -rf "$cache"/demo-$calls-$audio-*
+		if ! "$TRACKER" demo --config "$CONF" --db "$base" --labels "$base.labels" \
+			--calls "$calls" --seed 7 --audio "$audio" >"$W/demo.log" 2>&1 </dev/null; then
+			echo "demo workspace failed: $(cat "$W/demo.log")" >&2
+			return 1
+		fi
+		: >"$base.done"
+	fi
+	cp "$base" "$dest"
+	cp "$base.labels" "$dest.labels"
+}
+
+# ------------------------------------------------------------------ the app in tmux
+
+# quote ARG: ARG quoted for sh
+quote() { printf "'%s'" "$(printf %s "$1" | sed "s/'/'\\\\''/g")"; }
+
+# start NAME COLSxROWS [VAR=VALUE...] -- ARGS...: runs the app in a pane of its own;
+# its exit status lands in $W/NAME.rc and its pid in $W/NAME.pid.
+start() {
+	sname=$1 size=$2
+	shift 2
+	envs=""
+	while [ $# -gt 0 ] && [ "$1" != "--" ]; do
+		envs="$envs -e $(quote "$1")"
+		shift
+	done
+	[ "$1" = "--" ] && shift
+	cmd="sh -c 'echo \$\$ >\"\$0\"; exec \"\$@\"' $(quote "$W/$sname.pid") $(quote "$TRACKER")"
+	for a in "$@"; do cmd="$cmd $(quote "$a")"; done
+	rm -f "$W/$sname.rc" "$W/$sname.pid"
+	printf '%s 2>%s\necho $? >%s\n' "$cmd" "$(quote "$W/$sname.err")" "$(quote "$W/$sname.rc")" \
+		>"$W/$sname.sh"
+	eval "$T new-session -d -s $sname -x ${size%x*} -y ${size#*x} -e LANG=C.UTF-8 \
+		-e ESCDELAY=25 -e TRACKER_NOW=$NOW -e TERM=tmux-256color $envs sh $(quote "$W/$sname.sh")"
+}
+
+# screen NAME [-e]: the pane as text (with attributes when -e)
+screen() { $T capture-pane -p $2 -t "$1"; }
+
+# wait_for NAME TEXT [SECONDS]: polls the pane until TEXT shows (default 20 s)
+wait_for() {
+	tries=$(( ${3:-20} * 20 ))
+	while [ "$tries" -gt 0 ]; do
+		if screen "$1" | grep -qF -- "$2"; then return 0; fi
+		sleep 0.05
+		tries=$((tries - 1))
+	done
+	echo "--- waited for '$2' on $1; the screen:" >&2
+	screen "$1" >&2
+	[ -s "$W/$1.err" ] && { echo "--- stderr:" >&2; cat "$W/$1.err" >&2; }
+	return 1
+}
+
+# wait_re NAME REGEX [SECONDS]: the same with an extended regular expression
+wait_re() {
+	tries=$(( ${3:-20} * 20 ))
+	while [ "$tries" -gt 0 ]; do
+		if screen "$1" | grep -qE -- "$2"; then return 0; fi
+		sleep 0.05
+		tries=$((tries - 1))
+	done
+	echo "--- waited for /$2/ on $1; the screen:" >&2
+	screen "$1" >&2
+	return 1
+}
+
+# settled NAME: waits until two captures 100 ms apart are the same
+settled() {
+	prev=""
+	for _ in $(seq 100); do
+		cur=$(screen "$1")
+		[ "$cur" = "$prev" ] && return 0
+		prev=$cur
+		sleep 0.1
+	done
+	return 1
+}
+
+# keys NAME KEY...: tmux key names (Enter, BSpace, Escape, C-s, Left, y ...)
+keys() {
+	sname=$1
+	shift
+	$T send-keys -t "$sname" "$@"
+}
+
+# type NAME TEXT: literal text
+type_text() { $T send-keys -t "$1" -l -- "$2"; }
+
+# wait_exit NAME [SECONDS]: waits for the app to end; prints its status
+wait_exit() {
+	tries=$(( ${2:-20} * 20 ))
+	while [ "$tries" -gt 0 ] && [ ! -s "$W/$1.rc" ]; do
+		sleep 0.05
+		tries=$((tries - 1))
+	done
+	cat "$W/$1.rc" 2>/dev/null
+}
+
+# attr FILE bold|plain TEXT: the line starting with TEXT (after indentation) is all
+# bold / has no bold, in a capture made with -e
+attr() { python3 "$TUI_LIB/sgr.py" "$1" "$2" "$3"; }
+
+# same_screen NAME EXPECTED: the pane equals the expected screen file (diff on failure)
+same_screen() {
+	screen "$1" | sed 's/ *$//' >"$W/got.txt"
+	sed 's/ *$//' "$2" >"$W/want.txt"
+	if diff -u "$W/want.txt" "$W/got.txt" >"$W/diff.txt"; then return 0; fi
+	cat "$W/diff.txt" >&2
+	return 1
+}
+
+# json EXPR < JSON: evaluates a Python expression on the parsed input (as j)
+json() { python3 -c "import json,sys; j=json.load(sys.stdin); print($1)"; }
+
+# tracker ARGS...: the headless commands on the suite's configuration
+tracker() { "$TRACKER" --config "$CONF" "$@" </dev/null; }
