@@ -29,18 +29,32 @@ static void add_row(struct help *h, char *keys, const char *text)
 	h->rows[h->n++] = (struct help_row){keys, text};
 }
 
-/* Adds a context's keys, one row per action, keys joined. */
-static void add_context(struct help *h, const char *ctx)
+/* Keys shown so far: a key bound in a more specific context hides the same key
+ * further out, as the dispatcher does. */
+struct seen_keys {
+	int key[128];
+	int n;
+};
+
+static int key_seen(const struct seen_keys *sk, int key)
+{
+	for (int i = 0; i < sk->n; i++)
+		if (sk->key[i] == key)
+			return 1;
+	return 0;
+}
+
+/* Adds a context's keys, one row per action with its keys joined. */
+static void add_context(struct help *h, const char *ctx, struct seen_keys *sk)
 {
 	int first = 1;
 	for (const struct tui_keydef *k = tui_keys; k->context; k++) {
-		if (strcmp(k->context, ctx))
+		if (strcmp(k->context, ctx) || key_seen(sk, k->key))
 			continue;
-		int seen = 0;
-		for (const struct tui_keydef *e = tui_keys; e < k && !seen; e++)
-			seen = !strcmp(e->context, ctx) && e->action == k->action &&
-			       !strcmp(e->help, k->help);
-		if (seen)
+		int dup = 0;
+		for (const struct tui_keydef *e = tui_keys; e < k && !dup; e++)
+			dup = !strcmp(e->context, ctx) && e->action == k->action && !key_seen(sk, e->key);
+		if (dup)
 			continue;
 		if (first) {
 			if (h->n)
@@ -50,10 +64,13 @@ static void add_context(struct help *h, const char *ctx)
 		}
 		struct sbuf b = {0};
 		for (const struct tui_keydef *e = k; e->context; e++)
-			if (!strcmp(e->context, ctx) && e->action == k->action && !strcmp(e->help, k->help))
+			if (!strcmp(e->context, ctx) && e->action == k->action && !key_seen(sk, e->key))
 				sbuf_printf(&b, "%s%s", b.len ? ", " : "", tui_key_name(e->key));
 		add_row(h, sbuf_take(&b), k->help);
 	}
+	for (const struct tui_keydef *k = tui_keys; k->context; k++)
+		if (!strcmp(k->context, ctx) && !key_seen(sk, k->key) && sk->n < 128)
+			sk->key[sk->n++] = k->key;
 }
 
 /* arg: the screen asking (borrowed; it stays below). */
@@ -62,13 +79,14 @@ static void *help_open(struct tui *app, void *arg)
 	const struct screen *s = arg;
 	struct help *h = xcalloc(1, sizeof(*h));
 	h->screen = s->ops->name;
+	struct seen_keys sk = {.n = 0};
 	if (s->input_context)
-		add_context(h, s->input_context);
-	for (int i = 0; s->ops->contexts && s->ops->contexts[i]; i++)
-		add_context(h, s->ops->contexts[i]);
-	if (s->ops->plays)
-		add_context(h, "playback");
-	add_context(h, "global");
+		add_context(h, s->input_context, &sk);
+	for (int i = 0; !s->input_context && s->ops->contexts && s->ops->contexts[i]; i++)
+		add_context(h, s->ops->contexts[i], &sk);
+	if (s->ops->plays && !s->input_context)
+		add_context(h, "playback", &sk);
+	add_context(h, "global", &sk);
 	h->list.n = h->n;
 	tui_top(app)->list = &h->list;
 	return h;

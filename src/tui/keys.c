@@ -55,9 +55,9 @@ const struct tui_keydef tui_keys[] = {
 
 	/* tagging round */
 	{"tagging", 'y', ACT_TAG_YES, "YES: the bold sentence says the concept", "yes"},
-	{"tagging", '1', ACT_TAG_YES, "YES", NULL},
+	{"tagging", '1', ACT_TAG_YES, "YES: the bold sentence says the concept", NULL},
 	{"tagging", 'n', ACT_TAG_NO, "NO: it does not", "no"},
-	{"tagging", '2', ACT_TAG_NO, "NO", NULL},
+	{"tagging", '2', ACT_TAG_NO, "NO: it does not", NULL},
 	{"tagging", 'u', ACT_TAG_UNSURE, "NOT SURE", "not sure"},
 	{"tagging", '3', ACT_TAG_UNSURE, "NOT SURE", NULL},
 	{"tagging", KEYFN(KEY_BACKSPACE), ACT_UNDO, "undo the last tag of this round", "undo"},

@@ -191,12 +191,12 @@ static void overview_draw(void *state, struct tui *app)
 	}
 	if (o->audit_note) {
 		snprintf(line, sizeof(line), " %s", o->audit_note);
-		y += tui_wrap(y, 0, w, 2, line, o->audit_disagrees ? tui_color(app, C_WARN)
+		y += tui_wrap(y, 1, w - 2, 2, line, o->audit_disagrees ? tui_color(app, C_WARN)
 								 : tui_color(app, C_DIM), 0, 1);
 	}
 	if (o->advice) {
 		snprintf(line, sizeof(line), " %s", o->advice);
-		y += tui_wrap(y, 0, w, 1, line, tui_color(app, C_DIM), 0, 1);
+		y += tui_wrap(y, 1, w - 2, 1, line, tui_color(app, C_DIM), 0, 1);
 	}
 	int right = 0, wrong = 0;
 	for (size_t i = 0; i < o->n_samples; i++) {

@@ -129,12 +129,12 @@ static void trackers_draw(void *state, struct tui *app)
 	snprintf(line, sizeof(line), " Workspace %s: %s calls (%lld external, %lld internal) · %s "
 		 "sentences · %s to %s", base, calls, (long long)s->sum.external_calls,
 		 (long long)s->sum.internal_calls, sents, a, b);
-	y += tui_wrap(y, 0, w, 2, line, A_NORMAL, 0, 1);
+	y += tui_wrap(y, 1, w - 2, 2, line, A_NORMAL, 0, 1);
 	if (s->sum.external_calls < FEW_CALLS) {
 		snprintf(line, sizeof(line), " ⚠ Only %lld external calls in scope: trackers learn and "
 			 "estimate better with %d or more.", (long long)s->sum.external_calls,
 			 FEW_CALLS);
-		y += tui_wrap(y, 0, w, 2, line, tui_color(app, C_WARN), 0, 1);
+		y += tui_wrap(y, 1, w - 2, 2, line, tui_color(app, C_WARN), 0, 1);
 	}
 	if (s->err[0]) {
 		tui_wrap(y + 1, 1, w - 2, 3, s->err, tui_color(app, C_ERROR), 0, 1);

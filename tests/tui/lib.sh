@@ -72,24 +72,24 @@ demo() {
 # quote ARG: ARG quoted for sh
 quote() { printf "'%s'" "$(printf %s "$1" | sed "s/'/'\\\\''/g")"; }
 
-# start NAME COLSxROWS [VAR=VALUE...] -- ARGS...: runs the app in a pane of its own;
-# its exit status lands in $W/NAME.rc and its pid in $W/NAME.pid.
+# start NAME COLSxROWS [VAR=VALUE...] -- ARGS...: runs the app in a pane of its own with
+# those variables set; its exit status lands in $W/NAME.rc, its pid in $W/NAME.pid and
+# its standard error in $W/NAME.err.
 start() {
 	sname=$1 size=$2
 	shift 2
-	envs=""
+	envs="LANG=C.UTF-8 ESCDELAY=25 TRACKER_NOW=$NOW TERM=tmux-256color"
 	while [ $# -gt 0 ] && [ "$1" != "--" ]; do
-		envs="$envs -e $(quote "$1")"
+		envs="$envs $(quote "$1")"
 		shift
 	done
 	[ "$1" = "--" ] && shift
-	cmd="sh -c 'echo \$\$ >\"\$0\"; exec \"\$@\"' $(quote "$W/$sname.pid") $(quote "$TRACKER")"
+	cmd="env $envs sh -c 'echo \$\$ >\"\$0\"; exec \"\$@\"' $(quote "$W/$sname.pid") $(quote "$TRACKER")"
 	for a in "$@"; do cmd="$cmd $(quote "$a")"; done
 	rm -f "$W/$sname.rc" "$W/$sname.pid"
 	printf '%s 2>%s\necho $? >%s\n' "$cmd" "$(quote "$W/$sname.err")" "$(quote "$W/$sname.rc")" \
 		>"$W/$sname.sh"
-	eval "$T new-session -d -s $sname -x ${size%x*} -y ${size#*x} -e LANG=C.UTF-8 \
-		-e ESCDELAY=25 -e TRACKER_NOW=$NOW -e TERM=tmux-256color $envs sh $(quote "$W/$sname.sh")"
+	$T new-session -d -s "$sname" -x "${size%x*}" -y "${size#*x}" sh "$W/$sname.sh"
 }
 
 # screen NAME [-e]: the pane as text (with attributes when -e)
