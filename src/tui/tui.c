@@ -241,7 +241,9 @@ static void draw_footer(struct tui *app)
 	}
 }
 
-static void draw_activity(struct tui *app, const struct worker_snapshot *ws)
+/* Draws the progress of long work, or else the playback line; returns 0 when the row
+ * is free. */
+static int draw_activity(struct tui *app, const struct worker_snapshot *ws)
 {
 	int y = app->rows - 3;
 	tui_fill(y, 0, app->cols, A_NORMAL, 0);
@@ -261,12 +263,13 @@ static void draw_activity(struct tui *app, const struct worker_snapshot *ws)
 		if (ws->cancellable)
 			tui_put(y, x, app->cols - x, ws->cancelling ? "  cancelling…" : "  Esc cancels",
 				tui_color(app, C_DIM), 0);
-		return;
+		return 1;
 	}
-	tui_play_draw(app, y);
+	return tui_play_draw(app, y);
 }
 
-static void draw_message(struct tui *app)
+/* The message line; a long message takes the activity row too when that is free. */
+static void draw_message(struct tui *app, int two_rows)
 {
 	int y = app->rows - 2;
 	tui_fill(y, 0, app->cols, A_NORMAL, 0);
@@ -277,10 +280,14 @@ static void draw_message(struct tui *app)
 		return;
 	}
 	if (app->msg[0]) {
-		char m[600];
-		snprintf(m, sizeof(m), " %s", app->msg);
-		tui_put(y, 0, app->cols, m, app->msg_error ? tui_color(app, C_ERROR)
-							   : tui_color(app, C_ACCENT), 0);
+		attr_t a = app->msg_error ? tui_color(app, C_ERROR) : tui_color(app, C_ACCENT);
+		if (two_rows && tui_width(app->msg) > app->cols - 2 &&
+		    tui_wrap(0, 0, app->cols - 2, 3, app->msg, a, 0, 0) == 2) {
+			tui_fill(y - 1, 0, app->cols, A_NORMAL, 0);
+			tui_wrap(y - 1, 1, app->cols - 2, 2, app->msg, a, 0, 1);
+			return;
+		}
+		tui_put(y, 1, app->cols - 1, app->msg, a, 0);
 	}
 }
 
@@ -320,8 +327,8 @@ static void draw_frame(struct tui *app, const struct worker_snapshot *ws)
 	struct screen *s = tui_top(app);
 	if (s)
 		s->ops->draw(s->state, app);
-	draw_activity(app, ws);
-	draw_message(app);
+	int busy_row = draw_activity(app, ws);
+	draw_message(app, !busy_row);
 	draw_footer(app);
 	refresh();
 }
