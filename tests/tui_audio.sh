@@ -10,7 +10,7 @@ ASOUND=$TOP/tests/asound.conf
 NODEV=$TOP/tests/audio_nodevice.conf
 printf '[audio]\nlead_in_ms = 2000\nlead_out_ms = 1000\n' >"$CONF"
 step "demo workspace with recordings made on first use, and a tracker"
-check demo 120 lazy "$WS" || { finish; exit 1; }
+check demo 60 lazy "$WS" || { finish; exit 1; }
 ID=$(tracker create --db "$WS" --name "Discount" --mentioned-by any)
 check tracker examples --db "$WS" "$ID" add "Can you give us a discount?" \
 	"Is there any flexibility on the price?" "We'd need a better deal to sign." \
@@ -85,7 +85,7 @@ step "w writes the snippet of the item to a WAV file and says where"
 keys app w
 check wait_re app "Snippet written to .*tracker-snippet-$S2.wav" 60
 keys app C-c
-check test "$(wait_exit app)" = 0
+check exits_clean app
 
 step "no device: p says so plainly and writes the snippet as WAV instead"
 start nodev 120x40 ALSA_CONFIG_PATH="$NODEV" TMPDIR="$W" -- --db "$WS"
@@ -99,7 +99,7 @@ check wait_for nodev "No sound device. The snippet was written to"
 keys nodev y
 check wait_for nodev "item 3 of 25 · 2/25 tagged"
 keys nodev C-c
-check test "$(wait_exit nodev)" = 0
+check exits_clean nodev
 
 # JACK's dummy driver plays in real time, so a snippet lasts as long as it sounds
 if command -v jackd >/dev/null 2>&1; then
@@ -162,7 +162,7 @@ if [ -n "$JACK_PID" ] && jack_lsp >/dev/null 2>&1; then
 	check settled paced
 	check test "$(screen paced | grep -c '▶ 0:')" = 0
 	keys paced C-c
-	check test "$(wait_exit paced)" = 0
+	check exits_clean paced
 else
 	echo "tui-audio: jackd did not start; the real-time playback cases are left out" >&2
 fi

@@ -231,6 +231,6 @@ check wait_for app "$P%"
 
 step "quit: q on the trackers screen ends the app with status 0"
 keys app q
-check test "$(wait_exit app)" = 0
+check exits_clean app
 
 finish

@@ -64,12 +64,12 @@ keys app3 q
 check wait_for app3 "Round 1 kept: 8 of 25 tagged."
 check test "$(tracker round --db "$WS" "$ID" --json | json 'sum(1 for i in j["items"] if i["tag"])')" = 8
 keys app3 q
-check test "$(wait_exit app3)" = 0
+check exits_clean app3
 start app4 120x40 -- --db "$WS"
 check wait_re app4 "Next steps +in training: round 1"
 keys app4 Enter
 check wait_for app4 "round 1 · item 9 of 25 · 8/25 tagged"
 keys app4 C-c
-check test "$(wait_exit app4)" = 0
+check exits_clean app4
 
 finish

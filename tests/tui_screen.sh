@@ -82,7 +82,7 @@ step "colours: used when the terminal has them"
 screen app -e >"$W/color.ans"
 check grep -q "$(printf '\033')\[3[0-7]m" "$W/color.ans"
 keys app C-c
-check test "$(wait_exit app)" = 0
+check exits_clean app
 
 step "colours: NO_COLOR leaves them out, and the screen still reads"
 start nocolor 100x30 NO_COLOR=1 -- --db "$WS"
@@ -95,7 +95,7 @@ screen nocolor -e >"$W/nocolor.ans"
 check test "$(grep -c "$(printf '\033')\[\(3[0-8]\|4[0-8]\|9[0-7]\|10[0-7]\)[m;]" "$W/nocolor.ans")" = 0
 check grep -q "$(printf '\033')\[7m" "$W/nocolor.ans"
 keys nocolor q
-check test "$(wait_exit nocolor)" = 0
+check exits_clean nocolor
 
 step "UTF-8: a name typed in the form draws as typed"
 start utf 100x30 -- --db "$WS"
@@ -116,7 +116,7 @@ check wait_for utf "Another tracker is called 'Préis für Rabatt – 値引き'
 keys utf Escape
 check wait_for utf "Left without saving."
 keys utf q
-check test "$(wait_exit utf)" = 0
+check exits_clean utf
 
 step "no terminal: the app says it needs one and ends at once"
 "$TRACKER" --config "$CONF" --db "$WS" </dev/null >"$W/out" 2>"$W/err"

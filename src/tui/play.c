@@ -42,6 +42,7 @@ void tui_play_free(struct tui *app)
 		return;
 	audio_player_free(p->player);
 	audio_prep_free(p->prep);
+	free((char *)p->req.path);
 	free(p);
 	app->play = NULL;
 }

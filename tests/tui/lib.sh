@@ -46,16 +46,17 @@ finish() {
 # ------------------------------------------------------------------ demo workspaces
 
 # demo CALLS AUDIO DEST: copies a demo workspace of CALLS calls (audio none or lazy) to
-# DEST and its ground truth to DEST.labels. Each is generated once per tracker build and
-# kept in build/tui-cache.
+# DEST and its ground truth to DEST.labels. Each is generated once per build of the
+# binary under test and kept in build/tui-cache (recordings made on first use too).
 demo() {
 	calls=$1 audio=$2 dest=$3
 	sum=$(cksum <"$TRACKER" | cut -d' ' -f1)
 	cache=$TOP/build/tui-cache
-	base=$cache/demo-$calls-$audio-$sum.db
+	prefix=$cache/demo-$calls-$audio-$(basename "$TRACKER")
+	base=$prefix-$sum.db
 	if [ ! -f "$base.done" ]; then
 		mkdir -p "$cache"
-		rm -rf "$cache"/demo-$calls-$audio-*
+		rm -rf "$prefix"-*
 		if ! "$TRACKER" demo --config "$CONF" --db "$base" --labels "$base.labels" \
 			--calls "$calls" --seed 7 --audio "$audio" >"$W/demo.log" 2>&1 </dev/null; then
 			echo "demo workspace failed: $(cat "$W/demo.log")" >&2
@@ -152,6 +153,23 @@ wait_exit() {
 		tries=$((tries - 1))
 	done
 	cat "$W/$1.rc" 2>/dev/null
+}
+
+# exits_clean NAME: the app ended with status 0 and wrote nothing on standard error
+# (sanitizer reports land there)
+exits_clean() {
+	rc=$(wait_exit "$1")
+	if [ "$rc" != 0 ]; then
+		echo "--- $1 exited with status '$rc'" >&2
+		cat "$W/$1.err" >&2
+		return 1
+	fi
+	if [ -s "$W/$1.err" ]; then
+		echo "--- $1 wrote on standard error:" >&2
+		head -n 60 "$W/$1.err" >&2
+		return 1
+	fi
+	return 0
 }
 
 # attr FILE bold|plain TEXT: the line starting with TEXT (after indentation) is all
