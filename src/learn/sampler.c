@@ -26,9 +26,9 @@ static const char *const method_names[C_COUNT] = {
 
 /* Mixture weights for rounds 1, 2-4 and 5 on. */
 static double mix[3][C_COUNT] = {
-	{0.30, 0.25, 0.25, 0.00, 0.20},
-	{0.15, 0.15, 0.30, 0.20, 0.20},
-	{0.00, 0.00, 0.35, 0.45, 0.20},
+	{0.35, 0.35, 0.30, 0.00, 0.00},
+	{0.10, 0.10, 0.60, 0.20, 0.00},
+	{0.00, 0.00, 0.50, 0.45, 0.05},
 };
 
 /* Rank-based weights: the top of a ranking gets most of the mass, yet every sentence

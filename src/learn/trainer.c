@@ -11,8 +11,8 @@
 
 /* Model settings: how much each feature block counts, and the regularisation. */
 static struct train_opts fit_opts = {
-	.beta = {.w = 1.0f, .c = 1.0f, .d = 0.7f},
-	.C = 1.0,
+	.beta = {.w = 1.0f, .c = 1.0f, .d = 1.0f},
+	.C = 3.0,
 	.pos_weight = 0,
 };
 
@@ -174,35 +174,34 @@ static double quantile(double *v, size_t n, double q)
 
 /*
  * How the estimates are made. The tags were chosen on purpose (near the examples, near
- * the model's boundary), so their own hit rate says little about the workspace. Instead:
+ * the model's boundary), so their own hit rate says little about the workspace:
  *
  * 1. Cross-validation by call: the tagged calls are dealt into 10 folds; each fold is
  *    held out once (10 random 90/10 splits that together cover every call) and scored
  *    by a model trained on the rest. Every tagged sentence gets a score from a model that
  *    never saw its call.
- * 2. Calibration: P(yes | score) is fitted on those held-out scores (Platt's logistic
- *    fit with his smoothed targets). The rounds choose sentences by what the model and
- *    the examples say of them, so given the score the tags are a fair sample.
- * 3. The workspace: every sentence in the tracker's scope counts once. Tagged ones count
- *    with their tag and their held-out score; all the others with the calibrated
- *    probability of their score under the final model. Precision and hit rate at a
- *    threshold follow, and the threshold is the one with the best expected F1.
- * 4. Ranges: the calls are resampled with replacement and steps 2-3 redone.
+ * 2. Two estimates from those scores, which err in opposite directions:
+ *    - on the tagged sentences alone: the positives that rounds find are the findable
+ *      ones, so this is optimistic, most of all about the hit rate;
+ *    - over the whole scope: P(yes | score) is fitted on the held-out scores (a logistic
+ *      curve) and every untagged sentence in scope counts with the probability of its
+ *      final-model score. The curve is learnt near the boundary, where tags are, and
+ *      carries that uncertainty into the thousands of low-scored sentences, so this is
+ *      pessimistic about the hit rate.
+ *    The overview reports their mean, at the threshold with the best expected F1 over
+ *    the scope.
+ * 3. Ranges: the calls are resampled with replacement and both estimates made again.
  */
 
 #define FOLDS 10
 #define BINS 1024
 
-/* Platt's fit of P(y | z) = sigmoid(a z + b), with a light pull towards a = 1, b = 0. */
+/* A logistic fit of P(y | z) = sigmoid(a z + b), pulled towards a = 1, b = 0 (the
+ * model's own probabilities) as much as one tag would pull it. */
 static void platt(const double *z, const double *y, const double *w, size_t n, double *pa, double *pb)
 {
-	double np = 0, nn = 0;
-	for (size_t i = 0; i < n; i++) {
-		np += w[i] * y[i];
-		nn += w[i] * (1 - y[i]);
-	}
-	double hi = (np + 1) / (np + 2), lo = 1 / (nn + 2);
-	double a = 1, b = 0, lambda = 1e-3;
+	double hi = 1, lo = 0;
+	double a = 1, b = 0, lambda = 1;
 	for (int it = 0; it < 100; it++) {
 		double ga = lambda * (a - 1), gb = lambda * b;
 		double haa = lambda, hab = 0, hbb = lambda;
@@ -265,7 +264,7 @@ struct estimate_in {
 
 /* Calibration from the known tags, then the sums at every bin edge. */
 static void sums(const struct estimate_in *in, double *a, double *b, double *det, double *tp,
-		 double *pos)
+		 double *pos, double *kdet, double *ktp, double *kpos)
 {
 	size_t n = in->nk;
 	double *z = xmalloc((n + 1) * sizeof(double)), *y = xmalloc((n + 1) * sizeof(double));
@@ -277,8 +276,8 @@ static void sums(const struct estimate_in *in, double *a, double *b, double *det
 	}
 	platt(z, y, w, n, a, b);
 	/* det[e], tp[e]: detections and true ones at threshold = lower edge of bin e. */
-	double total_pos = 0;
-	double bdet[BINS] = {0}, btp[BINS] = {0};
+	double total_pos = 0, known_pos = 0;
+	double bdet[BINS] = {0}, btp[BINS] = {0}, kbdet[BINS] = {0}, kbtp[BINS] = {0};
 	for (int e = 0; e < BINS; e++) {
 		if (in->h->cnt[e] == 0)
 			continue;
@@ -294,15 +293,23 @@ static void sums(const struct estimate_in *in, double *a, double *b, double *det
 		bdet[e] += gwt;
 		btp[e] += gwt * in->k[i].y;
 		total_pos += gwt * in->k[i].y;
+		kbdet[e] += gwt;
+		kbtp[e] += gwt * in->k[i].y;
+		known_pos += gwt * in->k[i].y;
 	}
-	double cd = 0, ct = 0;
+	double cd = 0, ct = 0, kd = 0, kt = 0;
 	for (int e = BINS - 1; e >= 0; e--) {
 		cd += bdet[e];
 		ct += btp[e];
+		kd += kbdet[e];
+		kt += kbtp[e];
 		det[e] = cd;
 		tp[e] = ct;
+		kdet[e] = kd;
+		ktp[e] = kt;
 	}
 	*pos = total_pos;
+	*kpos = known_pos;
 	free(z);
 	free(y);
 	free(w);
@@ -332,6 +339,17 @@ static void debug_dump(const struct tdata *d, const struct known *k, size_t nk, 
 		fprintf(f, "%s%.4f", i ? ", " : "", pz[i]);
 	fprintf(f, "]}\n");
 	fclose(f);
+}
+
+/* The mean of the scope-wide and the tagged-only precision and hit rate. A side with
+ * nothing to say (no detection among the tags, no tagged yes) leaves the other. */
+static void mean_pr(double det, double tp, double pos, double kdet, double ktp, double kpos,
+		    double *p, double *r)
+{
+	double p1 = det > 0 ? tp / det : NAN, r1 = pos > 0 ? tp / pos : NAN;
+	double p2 = kdet > 0 ? ktp / kdet : NAN, r2 = kpos > 0 ? ktp / kpos : NAN;
+	*p = isnan(p2) ? p1 : isnan(p1) ? p2 : (p1 + p2) / 2;
+	*r = isnan(r2) ? r1 : isnan(r1) ? r2 : (r1 + r2) / 2;
 }
 
 int trainer_estimate(const struct learn_index *ix, const struct tdata *d, const struct lmodel *final,
@@ -467,8 +485,9 @@ int trainer_estimate(const struct learn_index *ix, const struct tdata *d, const 
 
 	/* 2-3. Calibration, sums and the threshold with the best expected F1. */
 	double *det = xmalloc(BINS * sizeof(double)), *tp = xmalloc(BINS * sizeof(double)), pos;
+	double *kdet = xmalloc(BINS * sizeof(double)), *ktp = xmalloc(BINS * sizeof(double)), kpos;
 	struct estimate_in in = {h, k, nk, NULL};
-	sums(&in, &e->cal_a, &e->cal_b, det, tp, &pos);
+	sums(&in, &e->cal_a, &e->cal_b, det, tp, &pos, kdet, ktp, &kpos);
 	int best = -1;
 	double bestf = -1;
 	for (int b = 0; b < BINS; b++) {
@@ -483,6 +502,8 @@ int trainer_estimate(const struct learn_index *ix, const struct tdata *d, const 
 	if (best < 0) {
 		free(det);
 		free(tp);
+		free(kdet);
+		free(ktp);
 		free(h);
 		free(k);
 		free(kinfo);
@@ -492,8 +513,7 @@ int trainer_estimate(const struct learn_index *ix, const struct tdata *d, const 
 	}
 	double zt = h->lo + best * h->width;
 	e->threshold = sigmoid(zt);
-	e->precision = tp[best] / det[best];
-	e->recall = tp[best] / pos;
+	mean_pr(det[best], tp[best], pos, kdet[best], ktp[best], kpos, &e->precision, &e->recall);
 	e->f1 = bestf;
 
 	/* 4. Ranges from resampled calls. */
@@ -504,12 +524,11 @@ int trainer_estimate(const struct learn_index *ix, const struct tdata *d, const 
 		memset(gw, 0, (ng + 1) * sizeof(double));
 		for (size_t g = 0; g < ng; g++)
 			gw[rng_below(&r, ng)] += 1;
-		double a, b, p2;
+		double a, b, p2, kp2;
 		in.gw = gw;
-		sums(&in, &a, &b, det, tp, &p2);
+		sums(&in, &a, &b, det, tp, &p2, kdet, ktp, &kp2);
 		if (det[best] > 0 && p2 > 0) {
-			ps[nb] = tp[best] / det[best];
-			rs[nb] = tp[best] / p2;
+			mean_pr(det[best], tp[best], p2, kdet[best], ktp[best], kp2, &ps[nb], &rs[nb]);
 			nb++;
 		}
 	}
@@ -522,6 +541,8 @@ int trainer_estimate(const struct learn_index *ix, const struct tdata *d, const 
 	free(rs);
 	free(det);
 	free(tp);
+	free(kdet);
+	free(ktp);
 	free(h);
 	free(k);
 	free(kinfo);
