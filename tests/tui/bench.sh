@@ -2,10 +2,10 @@
 # The app's speed in a pseudo-terminal, on the default 600-call demo workspace:
 # start-up to the first drawn screen (goal < 300 ms), and key to screen over 200 keys on
 # the tagging screen (goal p99 < 30 ms). Exits 1 when a goal is missed.
-# usage: sh tests/bench_tui.sh [TRACKER]   (default ./tracker; run from the repository)
+# usage: sh tests/tui/bench.sh [TRACKER]   (default ./tracker)
 TRACKER=${1:-./tracker}
 TRACKER=$(cd "$(dirname "$TRACKER")" && pwd)/$(basename "$TRACKER")
-TOP=$(cd "$(dirname "$0")/.." && pwd)
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
 CACHE=$TOP/build/bench-tui
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/bench-tui.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
