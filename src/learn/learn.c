@@ -75,6 +75,32 @@ static int current_model(store *st, const struct learn_index *ix, int64_t tracke
 	return 0;
 }
 
+/* The tracker's newest model when it was built from exactly what d holds now: 1 (and
+ * *row, *m set), else 0. */
+static int same_model(store *st, const struct learn_index *ix, const struct tdata *d,
+		      struct store_model **row, struct lmodel **m, char *err, size_t errlen)
+{
+	char want[32];
+	*row = NULL;
+	*m = NULL;
+	int rc = store_model_latest(st, d->tracker, row, err, errlen);
+	if (rc)
+		return rc < 0 ? -1 : 0;
+	snprintf(want, sizeof(want), "%016llx", (unsigned long long)tdata_fingerprint(ix, d));
+	cJSON *r = cJSON_Parse((*row)->report);
+	const cJSON *fp = cJSON_GetObjectItemCaseSensitive(r, "fingerprint");
+	int same = cJSON_IsString(fp) && !strcmp(fp->valuestring, want);
+	cJSON_Delete(r);
+	if (same)
+		*m = model_load((*row)->blob, (*row)->blob_len);
+	if (!*m) {
+		store_model_free(*row);
+		*row = NULL;
+		return 0;
+	}
+	return 1;
+}
+
 /* ------------------------------------------------------------------ rounds and tags */
 
 static int check_ready(const struct tdata *d, char *err, size_t errlen)
@@ -113,9 +139,19 @@ int learn_round(store *st, const struct learn_index *ix, int64_t tracker, struct
 		tdata_free(&d);
 		return -1;
 	}
+	/* The model of the present tags is stored when it was trained after the last
+	 * round: use it rather than train it again. */
+	struct store_model *row = NULL;
+	struct lmodel *cur = NULL;
+	if (same_model(st, ix, &d, &row, &cur, err, errlen) < 0) {
+		tdata_free(&d);
+		return -1;
+	}
 	struct store_round_item *items;
 	size_t n;
-	rc = sampler_build(ix, &d, number, &items, &n, err, errlen);
+	rc = sampler_build(ix, &d, number, cur, &items, &n, err, errlen);
+	lmodel_free(cur);
+	store_model_free(row);
 	tdata_free(&d);
 	if (rc < 0)
 		return -1;
@@ -203,6 +239,16 @@ int learn_train(store *st, const struct learn_index *ix, int64_t tracker, learn_
 		check_ready(&d, err, errlen);
 		goto out;
 	}
+	/* Nothing changed since the newest model: training again would make the same one. */
+	int same = same_model(st, ix, &d, &prev_row, &prev, err, errlen);
+	if (same < 0)
+		goto out;
+	if (same) {
+		if (version)
+			*version = prev_row->version;
+		rc = 0;
+		goto out;
+	}
 	if (progress)
 		progress(ctx, "training the model", 0.1);
 	m = trainer_fit(ix, &d, NULL, err, errlen);
@@ -269,6 +315,9 @@ int learn_train(store *st, const struct learn_index *ix, int64_t tracker, learn_
 	cJSON_AddNumberToObject(rep, "yes", (double)yes);
 	cJSON_AddNumberToObject(rep, "no", (double)no);
 	cJSON_AddNumberToObject(rep, "unsure", (double)unsure);
+	char fp[32];
+	snprintf(fp, sizeof(fp), "%016llx", (unsigned long long)tdata_fingerprint(ix, &d));
+	cJSON_AddStringToObject(rep, "fingerprint", fp);
 	char *text = cJSON_PrintUnformatted(rep);
 	size_t blob_len;
 	void *blob = model_save(m, &blob_len);

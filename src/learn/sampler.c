@@ -195,7 +195,8 @@ static size_t pick(const double *cum, size_t n, double u)
 }
 
 int sampler_build(const struct learn_index *ix, const struct tdata *d, int number,
-		  struct store_round_item **out, size_t *nout, char *err, size_t errlen)
+		  const struct lmodel *current, struct store_round_item **out, size_t *nout,
+		  char *err, size_t errlen)
 {
 	/* EXPERIMENT knobs (temporary): TX_MIX0/1/2 = "w,m,l,b,e" */
 	for (int ph = 0; ph < 3; ph++) {
@@ -239,12 +240,13 @@ int sampler_build(const struct learn_index *ix, const struct tdata *d, int numbe
 
 	/* The current model: examples and tags so far against background sentences. */
 	char e2[256];
-	struct lmodel *m = trainer_fit(ix, d, NULL, e2, sizeof(e2));
-	double threshold = 0.5;
+	struct lmodel *fitted = current ? NULL : trainer_fit(ix, d, NULL, e2, sizeof(e2));
+	const struct lmodel *m = current ? current : fitted;
+	double threshold = current ? current->threshold : 0.5;
 	int have_model = m != NULL;
 	if (m) {
 		struct estimate est;
-		if (d->n_tags && trainer_estimate(ix, d, m, &est, e2, sizeof(e2)) == 0)
+		if (!current && d->n_tags && trainer_estimate(ix, d, m, &est, e2, sizeof(e2)) == 0)
 			threshold = est.threshold;
 		scorer_init(&s, ix, m);
 		double *prob = xmalloc(n * sizeof(double));
@@ -258,7 +260,7 @@ int sampler_build(const struct learn_index *ix, const struct tdata *d, int numbe
 			key[i] = -fabs(prob[i] - threshold);
 		rank_dist(key, n, q[C_BOUNDARY]);
 		free(prob);
-		lmodel_free(m);
+		lmodel_free(fitted);
 	}
 	for (size_t i = 0; i < n; i++)
 		q[C_EXPLORE][i] = 1.0 / (double)n;

@@ -4,10 +4,12 @@
 
 #include "trainer.h"
 
-/* Draws round `number` for the tracker: up to LEARN_ROUND_SIZE sentences, each with the
+/* Draws round `number` for the tracker (current: the model of its present tags with its
+ * threshold, or NULL to train one here): up to LEARN_ROUND_SIZE sentences, each with the
  * method that chose it and the probability it had. *out is owned by the caller (free();
  * the method strings are static). Fails when no sentence is left to ask. */
 int sampler_build(const struct learn_index *ix, const struct tdata *d, int number,
-		  struct store_round_item **out, size_t *nout, char *err, size_t errlen);
+		  const struct lmodel *current, struct store_round_item **out, size_t *nout,
+		  char *err, size_t errlen);
 
 #endif

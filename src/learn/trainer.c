@@ -91,6 +91,37 @@ int tdata_load(store *st, const struct learn_index *ix, int64_t tracker, struct 
 	return 0;
 }
 
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+	for (size_t i = 0; i < n; i++) {
+		h ^= c[i];
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
+uint64_t tdata_fingerprint(const struct learn_index *ix, const struct tdata *d)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	int32_t v[5] = {d->set->by, d->set->scope, d->set->part, d->set->part_minutes,
+			(int32_t)ix->vec_epoch};
+	h = fnv(h, v, sizeof(v));
+	h = fnv(h, &ix->max_id, sizeof(ix->max_id));
+	h = fnv(h, &ix->n_docs, sizeof(ix->n_docs));
+	for (size_t i = 0; i < d->set->n_filters; i++) {
+		h = fnv(h, d->set->filters[i].key, strlen(d->set->filters[i].key) + 1);
+		h = fnv(h, d->set->filters[i].value, strlen(d->set->filters[i].value) + 1);
+	}
+	for (size_t i = 0; i < d->n_ex; i++)
+		h = fnv(h, d->ex[i].text, strlen(d->ex[i].text) + 1);
+	for (size_t i = 0; i < d->n_tags; i++) {
+		int64_t t[3] = {d->tags[i].sentence, d->tags[i].label, d->tags[i].audit};
+		h = fnv(h, t, sizeof(t));
+	}
+	return h;
+}
+
 /* ------------------------------------------------------------------ fitting */
 
 /* Background sentences: a fixed random sample of the scope, minus tagged ones. */

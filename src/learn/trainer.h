@@ -27,6 +27,10 @@ int tdata_load(store *st, const struct learn_index *ix, int64_t tracker, struct 
 	       char *err, size_t errlen);
 void tdata_free(struct tdata *d);
 
+/* A hash of everything a model is built from (index, settings, examples, tags): equal
+ * fingerprints give the same model, so it need not be trained again. */
+uint64_t tdata_fingerprint(const struct learn_index *ix, const struct tdata *d);
+
 /* Which tags a model may learn from: yes/no tags that are not audit items. */
 static inline int tag_trainable(const struct store_tag *t)
 {

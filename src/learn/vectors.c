@@ -79,7 +79,7 @@ struct worker {
 	int id;
 };
 
-static void *train_thread(void *arg)
+__attribute__((optimize("O3"))) static void *train_thread(void *arg)
 {
 	struct worker *w = arg;
 	struct sgns *g = w->g;
@@ -230,8 +230,8 @@ int vectors_train(struct learn_index *ix, const struct vec_opts *o, learn_progre
 	for (size_t i = 0; i < nv * d; i++)
 		g.syn0[i] = (float)((rng_unit(&r) - 0.5) / (double)d);
 	int threads = o->threads;
-	if (total < 2000000)
-		threads = 1;	/* one thread: the same vectors every time */
+	if (total < 500000)
+		threads = 1;	/* small workspaces: one thread, the same vectors every time */
 	if (total > 0) {
 		pthread_t th[8];
 		struct worker w[8];
