@@ -229,6 +229,31 @@ step "home: the tracker is active, with its tags and estimates"
 check wait_re app "Discount asks +active"
 check wait_for app "$P%"
 
+step "after activation: edited settings wait as a draft until published"
+keys app p
+check wait_for app "Discount asks has no unpublished changes."
+keys app e
+check wait_for app "Edit the settings (the tracker is active: saving makes a draft to publish)"
+keys app Tab Tab Tab Tab Tab Tab Tab Right
+check wait_for app "(•) first N minutes"
+check wait_for app "Minutes (N)"
+keys app Tab BSpace
+check wait_for app "Give the minutes as a number from 1 to 600."
+type_text app "9"
+keys app C-s
+check wait_for app "Saved as a draft: press p on the trackers screen to publish."
+check wait_re app "Discount asks +active, unpublished changes"
+check test "$(tracker list --db "$WS" --json | json 'j[0]["part"]')" = anytime
+keys app p
+check wait_for app "Publish \"Discount asks\""
+keys app Enter
+check wait_re app "Published: [0-9]+ detections." 120
+check wait_for app "newest call first"
+check test "$(tracker list --db "$WS" --json | json 'j[0]["part"]')" = first:9
+check test "$(tracker list --db "$WS" --json | json 'j[0]["unpublished_changes"]')" = False
+keys app q
+check wait_re app "Discount asks +active +"
+
 step "quit: q on the trackers screen ends the app with status 0"
 keys app q
 check exits_clean app

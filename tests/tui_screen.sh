@@ -118,6 +118,65 @@ check wait_for utf "Left without saving."
 keys utf q
 check exits_clean utf
 
+step "examples: added one at a time, a duplicate refused, edited, deleted after a question"
+start ex 100x30 -- --db "$WS"
+check wait_for ex "Préis für Rabatt – 値引き"
+keys ex Down x
+check wait_for ex "Example sentences for \"Préis für Rabatt – 値引き\""
+keys ex a
+check wait_for ex "Add an example (Enter adds, Esc stops):"
+type_text ex "Can we get a better price?"
+keys ex Enter
+check wait_for ex "Added: 1 of at least 5."
+type_text ex "can we get a  better price?"
+keys ex Enter
+check wait_for ex "Same as example 1: say it in other words."
+keys ex C-u
+type_text ex "Too expensive. Way too expensive."
+keys ex Enter
+check wait_for ex "Saved. It reads as 2 sentences: an example works best as one."
+keys ex Escape
+check wait_for ex "2 of at least 5: add 3 more"
+check wait_for ex "⚠ reads as 2 sentences"
+keys ex Home e
+check wait_for ex "Edit the example (Enter saves, Esc cancels):"
+keys ex C-u
+type_text ex "Could you do better on the price?"
+keys ex Enter
+check wait_for ex "1. Could you do better on the price?"
+keys ex d
+check wait_for ex "Delete example 1, \"Could you do better on the price?\"? (y/n)"
+keys ex n
+check wait_for ex "Nothing was changed."
+keys ex d y
+check wait_for ex "Deleted."
+check wait_for ex "1 of at least 5: add 4 more"
+check test "$(tracker examples --db "$WS" 2 list --json | json 'len(j)')" = 1
+keys ex t
+check wait_for ex "A round needs 5 examples: add 4 more"
+
+step "delete: a tracker goes only after the question is answered y"
+keys ex q
+check wait_for ex "Préis für Rabatt – 値引き"
+keys ex Down d
+check wait_for ex "Delete tracker 'Préis für Rabatt – 値引き' with its 1 example, 0 tags,"
+check wait_for ex "models and detections?"
+check wait_for ex "(y/n)"
+keys ex Escape
+check wait_for ex "Nothing was changed."
+check test "$(tracker list --db "$WS" --json | json 'len(j)')" = 2
+keys ex d y
+check wait_for ex "Deleted."
+check test "$(tracker list --db "$WS" --json | json 'len(j)')" = 1
+keys ex q
+check exits_clean ex
+
+step "the screens include only the public headers (no SQL, no trainer internals)"
+check test "$(grep -h '#include' "$TOP"/src/tui/*.[ch] | grep -c -e sqlite3 -e linear -e stemmer -e '\.\./' -e '/internal.h')" = 0
+for h in $(grep -h '#include "' "$TOP"/src/tui/*.[ch] | sed 's/.*"\(.*\)".*/\1/' | sort -u); do
+	check test -f "$TOP/include/$h" -o "$h" = internal.h
+done
+
 step "no terminal: the app says it needs one and ends at once"
 "$TRACKER" --config "$CONF" --db "$WS" </dev/null >"$W/out" 2>"$W/err"
 check test $? = 1

@@ -15,6 +15,7 @@ struct help_row {
 
 struct help {
 	const char *screen;	/* the screen's name (static) */
+	int editing;		/* it was editing text: printable keys are text */
 	struct help_row *rows;
 	int n, cap;
 	struct tui_list list;
@@ -51,6 +52,8 @@ static void add_context(struct help *h, const char *ctx, struct seen_keys *sk)
 	for (const struct tui_keydef *k = tui_keys; k->context; k++) {
 		if (strcmp(k->context, ctx) || key_seen(sk, k->key))
 			continue;
+		if (h->editing && !strcmp(ctx, "global") && k->key >= 32)
+			continue;
 		int dup = 0;
 		for (const struct tui_keydef *e = tui_keys; e < k && !dup; e++)
 			dup = !strcmp(e->context, ctx) && e->action == k->action && !key_seen(sk, e->key);
@@ -80,6 +83,7 @@ static void *help_open(struct tui *app, void *arg)
 	struct help *h = xcalloc(1, sizeof(*h));
 	h->screen = s->ops->name;
 	struct seen_keys sk = {.n = 0};
+	h->editing = s->input_context != NULL;
 	if (s->input_context)
 		add_context(h, s->input_context, &sk);
 	for (int i = 0; !s->input_context && s->ops->contexts && s->ops->contexts[i]; i++)

@@ -141,6 +141,7 @@ const struct tui_keydef tui_keys[] = {
 
 	/* everywhere */
 	{"global", '?', ACT_HELP, "the keys of this screen", "help"},
+	{"global", KEYFN(KEY_F(1)), ACT_HELP, "the keys of this screen", NULL},
 	{"global", 'q', ACT_BACK, "back", "back"},
 	{"global", KEY_ESC, ACT_CANCEL, "cancel long work, or go back", NULL},
 	{"global", KEY_CTRL('l'), ACT_REFRESH, "reload and redraw the screen", NULL},

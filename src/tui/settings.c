@@ -208,6 +208,7 @@ static void *settings_open(struct tui *app, void *arg)
 	add_field(f, F_SOURCE, 0);
 	add_field(f, F_SAVE, 0);
 	recount(f, app);
+	tui_top(app)->input_context = "settings";
 	return f;
 }
 
@@ -440,9 +441,26 @@ static int save(struct settings_form *f, struct tui *app)
 	return TUI_REPLACE | TUI_RELOAD;
 }
 
+/* While a text field has the focus, printable keys are text: the key lookup, the
+ * footer and the help follow the form's own keys only. */
+static void sync_input(struct settings_form *f, struct tui *app)
+{
+	tui_top(app)->input_context = is_text(f->f[f->focus].kind) ? "settings" : NULL;
+}
+
+static int settings_key_(struct settings_form *f, struct tui *app, const struct tui_event *ev);
+
 static int settings_key(void *state, struct tui *app, const struct tui_event *ev)
 {
 	struct settings_form *f = state;
+	int r = settings_key_(f, app, ev);
+	if (!(r & TUI_POP))
+		sync_input(f, app);
+	return r;
+}
+
+static int settings_key_(struct settings_form *f, struct tui *app, const struct tui_event *ev)
+{
 	struct field *fl = &f->f[f->focus];
 	if (ev->action == ACT_RELOAD) {
 		recount(f, app);

@@ -145,8 +145,9 @@ static void trackers_draw(void *state, struct tui *app)
 		tui_put(y + 1, 2, w - 4, "No trackers yet. Press n to create one.", A_NORMAL, 0);
 		return;
 	}
-	int wide = w >= 100;
-	int name_w = w - 2 - 28 - 11 - 6 - 6 - (wide ? 11 : 0);
+	/* the last change as a full date, or month-day when narrow */
+	int wide = w >= 100, date_w = wide ? 11 : 6;
+	int name_w = w - 2 - 28 - 11 - 6 - 6 - date_w;
 	/* header */
 	int x = 2;
 	attr_t h = A_UNDERLINE;
@@ -160,8 +161,7 @@ static void trackers_draw(void *state, struct tui *app)
 	x += 6;
 	tui_put(y, x, 6, "Hit", h, 0);
 	x += 6;
-	if (wide)
-		tui_put(y, x, 11, "Changed", h, 0);
+	tui_put(y, x, date_w - 1, wide ? "Changed" : "Chg", h, 0);
 	y++;
 	int detail_rows = 4;
 	int rows = bottom - y - detail_rows;
@@ -190,10 +190,8 @@ static void trackers_draw(void *state, struct tui *app)
 		tui_pct(t->latest_recall, a, sizeof(a));
 		tui_put(y, x, 5, a, at, 0);
 		x += 6;
-		if (wide) {
-			tui_date(NULL, t->updated, a, sizeof(a));
-			tui_put(y, x, 10, a, at, 0);
-		}
+		tui_date(NULL, t->updated, a, sizeof(a));
+		tui_put(y, x, date_w - 1, wide ? a : a + 5, at, 0);
 	}
 	if (rows == bottom - y || s->list.sel >= (int)s->n)
 		return;
@@ -209,9 +207,13 @@ static void trackers_draw(void *state, struct tui *app)
 	char full[600];
 	snprintf(full, sizeof(full), " %s", line);
 	tui_put(y++, 0, w, full, tui_color(app, C_DIM), 0);
-	snprintf(line, sizeof(line), " %lld examples · %d rounds · model v%d · %lld detections · "
-		 "%lld calls in scope", (long long)t->n_examples, t->rounds, t->latest_version,
-		 (long long)t->n_detections, (long long)s->in_scope[s->list.sel]);
+	char model[32] = "no model";
+	if (t->latest_version)
+		snprintf(model, sizeof(model), "model v%d", t->latest_version);
+	snprintf(line, sizeof(line), " %lld example%s · %d round%s · %s · %lld detection%s · "
+		 "%lld calls in scope", (long long)t->n_examples, t->n_examples == 1 ? "" : "s",
+		 t->rounds, t->rounds == 1 ? "" : "s", model, (long long)t->n_detections,
+		 t->n_detections == 1 ? "" : "s", (long long)s->in_scope[s->list.sel]);
 	tui_put(y++, 0, w, line, tui_color(app, C_DIM), 0);
 	if (s->in_scope[s->list.sel] >= 0 && s->in_scope[s->list.sel] < FEW_CALLS) {
 		snprintf(line, sizeof(line), " ⚠ %lld calls in this tracker's scope: fewer than %d, so "
@@ -341,9 +343,13 @@ static int trackers_key(void *state, struct tui *app, const struct tui_event *ev
 		return open_screen(app, &screen_results, id);
 	case ACT_DELETE:
 		s->delete_id = id;
-		tui_confirm(app, ACT_YES, "Delete tracker '%s' with its %lld examples, %lld tags, models "
-			    "and detections?", t->live.name, (long long)t->n_examples,
-			    (long long)(t->n_yes + t->n_no + t->n_unsure));
+		{
+			long long ne = (long long)t->n_examples;
+			long long nt = (long long)(t->n_yes + t->n_no + t->n_unsure);
+			tui_confirm(app, ACT_YES, "Delete tracker '%s' with its %lld example%s, %lld "
+				    "tag%s, models and detections?", t->live.name, ne, ne == 1 ? "" : "s",
+				    nt, nt == 1 ? "" : "s");
+		}
 		return TUI_REDRAW;
 	}
 	return TUI_PASS;

@@ -213,9 +213,13 @@ static void draw_footer(struct tui *app)
 	int shown_actions[64], nshown = 0, shown_keys[64], nkeys = 0;
 	attr_t key_attr = A_REVERSE;
 	tui_fill(y, 0, app->cols, A_NORMAL, 0);
+	struct screen *s = tui_top(app);
+	int editing = s && s->input_context && !app->confirm[0];
 	for (int i = 0; i < n; i++) {
 		for (const struct tui_keydef *k = tui_keys; k->context; k++) {
 			if (strcmp(k->context, ctx[i]) || !k->brief)
+				continue;
+			if (editing && !strcmp(ctx[i], "global") && k->key >= 32)
 				continue;
 			int dup = 0;
 			for (int j = 0; j < nshown && !dup; j++)
@@ -275,8 +279,16 @@ static void draw_message(struct tui *app, int two_rows)
 	tui_fill(y, 0, app->cols, A_NORMAL, 0);
 	if (app->confirm[0]) {
 		char q[300];
-		snprintf(q, sizeof(q), " %s (y/n) ", app->confirm);
-		tui_put(y, 0, app->cols, q, tui_color(app, C_WARN) | A_REVERSE, 0);
+		attr_t a = tui_color(app, C_WARN) | A_REVERSE;
+		snprintf(q, sizeof(q), "%s (y/n)", app->confirm);
+		if (two_rows && tui_width(q) > app->cols - 2) {
+			tui_fill(y - 1, 0, app->cols, a, 0);
+			tui_fill(y, 0, app->cols, a, 0);
+			tui_wrap(y - 1, 1, app->cols - 2, 2, q, a, 0, 1);
+			return;
+		}
+		tui_fill(y, 0, app->cols, a, 0);
+		tui_put(y, 1, app->cols - 1, q, a, 0);
 		return;
 	}
 	if (app->msg[0]) {
