@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "audio.h"
 #include "cli.h"
 #include "demo.h"
 #include "ingest.h"
@@ -160,8 +161,10 @@ static int run_demo(struct cli *c, int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	int rc = CLI_OK;
 	struct progress lp = {"indexing", 0};
+	struct timespec tg;
 	if (store_begin(st, err, sizeof(err)) < 0 ||
 	    demo_generate(st, &o, &rep, err, sizeof(err)) < 0 ||
+	    clock_gettime(CLOCK_MONOTONIC, &tg) < 0 ||
 	    learn_index_update(st, learn_progress, &lp, NULL, err, sizeof(err)) < 0 ||
 	    store_commit(st, err, sizeof(err)) < 0) {
 		store_rollback(st);
@@ -174,14 +177,23 @@ static int run_demo(struct cli *c, int argc, char **argv)
 		goto out;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	printf("demo: %zu calls, %zu sentences, %zu labelled with %zu concepts, in %.2f s\n",
-	       rep.calls, rep.sentences, rep.labelled, rep.concepts,
-	       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	printf("demo: %zu calls, %zu sentences, %zu labelled with %zu concepts; generated in "
+	       "%.2f s, indexed in %.2f s\n", rep.calls, rep.sentences, rep.labelled, rep.concepts,
+	       (double)(tg.tv_sec - t0.tv_sec) + (double)(tg.tv_nsec - t0.tv_nsec) / 1e9,
+	       (double)(t1.tv_sec - tg.tv_sec) + (double)(t1.tv_nsec - tg.tv_nsec) / 1e9);
 	if (labels)
 		printf("ground truth written to %s\n", labels);
-	if (audio_dir)
+	if (audio_dir && !strcmp(audio, "all")) {
+		struct progress ap = {"making recordings", 0};
+		size_t made = 0;
+		if (audio_demo_make_all(c->db, 0, show_progress, &ap, NULL, &made, err, sizeof(err)) < 0)
+			rc = cli_fail("%s", err);
+		printf("%zu recordings made in %s\n", made, audio_dir);
+	} else if (audio_dir) {
 		printf("recordings are made on first use in %s\n", audio_dir);
-	rc = cli_print_summary(c, stdout);
+	}
+	if (cli_print_summary(c, stdout) != CLI_OK)
+		rc = CLI_FAIL;
 out:
 	free(audio_dir);
 	return rc;
