@@ -10,6 +10,8 @@ TOP=${TOP:-$(pwd)}
 TUI_LIB=$TOP/tests/tui
 W=$(mktemp -d "${TMPDIR:-/tmp}/$SUITE.XXXXXX")
 SOCK="$SUITE-$$"
+# the server's socket lives (and goes) with the suite's folder
+export TMUX_TMPDIR="$W"
 T="tmux -L $SOCK -f $TOP/tests/tmux.conf"
 # a fixed clock: the store's timestamps and the demo's dates do not move
 NOW=1780000000
