@@ -168,23 +168,23 @@ static void overview_draw(void *state, struct tui *app)
 		tui_pct(o->precision, a, sizeof(a));
 		tui_pct(o->precision_lo, b, sizeof(b));
 		tui_pct(o->precision_hi, c, sizeof(c));
-		snprintf(line, sizeof(line), " Precision %4s  (range %s–%s)", a, b, c);
+		snprintf(line, sizeof(line), " Precision %4s  (%s–%s)", a, b, c);
 		int x = tui_put(y, 0, w, line, tui_color(app, C_ACCENT), 0);
-		snprintf(line, sizeof(line), "  of 10 detections, about %.0f are right",
+		snprintf(line, sizeof(line), "of 10 detections, about %.0f are right",
 			 o->precision * 10);
-		tui_put(y++, x < 34 ? 34 : x, w - 34, line, A_NORMAL, 0);
+		tui_put(y++, x < 28 ? 28 : x + 2, w - 28, line, A_NORMAL, 0);
 		tui_pct(o->recall, a, sizeof(a));
 		tui_pct(o->recall_lo, b, sizeof(b));
 		tui_pct(o->recall_hi, c, sizeof(c));
-		snprintf(line, sizeof(line), " Hit rate  %4s  (range %s–%s)", a, b, c);
+		snprintf(line, sizeof(line), " Hit rate  %4s  (%s–%s)", a, b, c);
 		x = tui_put(y, 0, w, line, tui_color(app, C_ACCENT), 0);
-		snprintf(line, sizeof(line), "  it finds about %.0f of every 10 times it is said",
+		snprintf(line, sizeof(line), "it finds about %.0f of every 10 times it is said",
 			 o->recall * 10);
-		tui_put(y++, x < 34 ? 34 : x, w - 34, line, A_NORMAL, 0);
-		snprintf(line, sizeof(line), " From %d held-out splits scoring %lld tagged sentences; "
+		tui_put(y++, x < 28 ? 28 : x + 2, w - 28, line, A_NORMAL, 0);
+		snprintf(line, sizeof(line), "From %d held-out splits scoring %lld tagged sentences; "
 			 "it would detect about %.0f of the %lld sentences in its calls.", o->splits,
 			 (long long)o->held_out, o->est_detections, (long long)o->scope_sentences);
-		tui_put(y++, 0, w, line, tui_color(app, C_DIM), 0);
+		y += tui_wrap(y, 1, w - 2, 2, line, tui_color(app, C_DIM), 0, 1);
 	} else {
 		tui_put(y++, 0, w, " Too few YES and NO tags for estimates yet: tag another round.",
 			tui_color(app, C_WARN), 0);
@@ -203,9 +203,8 @@ static void overview_draw(void *state, struct tui *app)
 		right += v->mark[i] == 1;
 		wrong += v->mark[i] == 0;
 	}
-	snprintf(line, sizeof(line), " %zu sentences it surfaces: %d of %zu right, %d wrong (y/n "
-		 "marks) · the usual bar to activate is %d of 20", o->n_samples, right, o->n_samples,
-		 wrong, USUAL_BAR);
+	snprintf(line, sizeof(line), " Surfaced sentences: %d of %zu right, %d wrong · usual bar to "
+		 "activate: %d of 20", right, o->n_samples, wrong, USUAL_BAR);
 	tui_put(y++, 0, w, line, right >= USUAL_BAR ? tui_color(app, C_YES) : A_UNDERLINE, 0);
 	if (!o->n_samples) {
 		tui_put(y, 2, w - 4, "The model surfaces no sentence in this tracker's calls.",

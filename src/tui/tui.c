@@ -205,19 +205,29 @@ static void draw_title(struct tui *app)
 	tui_put(0, 0, app->cols, left, a, 0);
 }
 
+/* The footer: the keys that matter here, from the key table, most specific first;
+ * "? help" always fits at the end. */
 static void draw_footer(struct tui *app)
 {
 	const char *ctx[12];
 	int n = contexts(app, ctx, 12);
-	int x = 1, y = app->rows - 1;
+	int y = app->rows - 1, x = 1;
 	int shown_actions[64], nshown = 0, shown_keys[64], nkeys = 0;
-	attr_t key_attr = A_REVERSE;
-	tui_fill(y, 0, app->cols, A_NORMAL, 0);
 	struct screen *s = tui_top(app);
 	int editing = s && s->input_context && !app->confirm[0];
+	const struct tui_keydef *help = NULL;
+	tui_fill(y, 0, app->cols, A_NORMAL, 0);
+	for (const struct tui_keydef *k = tui_keys; k->context && !app->confirm[0]; k++)
+		if (!strcmp(k->context, "global") && k->action == ACT_HELP && k->brief &&
+		    !(editing && k->key >= 32))
+			help = k;
+	for (int i = 0; help && i < n; i++)
+		if (strcmp(ctx[i], "global") && tui_key_lookup(ctx[i], help->key))
+			help = NULL;
+	int reserve = help ? tui_width(tui_key_name(help->key)) + tui_width(help->brief) + 3 : 0;
 	for (int i = 0; i < n; i++) {
 		for (const struct tui_keydef *k = tui_keys; k->context; k++) {
-			if (strcmp(k->context, ctx[i]) || !k->brief)
+			if (strcmp(k->context, ctx[i]) || !k->brief || k == help)
 				continue;
 			if (editing && !strcmp(ctx[i], "global") && k->key >= 32)
 				continue;
@@ -231,9 +241,9 @@ static void draw_footer(struct tui *app)
 			shown_actions[nshown++] = k->action;
 			const char *name = tui_key_name(k->key);
 			int need = tui_width(name) + 1 + tui_width(k->brief) + 2;
-			if (x + need > app->cols)
-				break;
-			x += tui_put(y, x, app->cols - x, name, key_attr, 0);
+			if (x + need > app->cols - reserve)
+				continue;
+			x += tui_put(y, x, app->cols - x, name, A_REVERSE, 0);
 			x += tui_put(y, x, app->cols - x, " ", A_NORMAL, 0);
 			x += tui_put(y, x, app->cols - x, k->brief, A_NORMAL, 0);
 			x += 2;
@@ -242,6 +252,11 @@ static void draw_footer(struct tui *app)
 		for (const struct tui_keydef *k = tui_keys; k->context; k++)
 			if (!strcmp(k->context, ctx[i]) && nkeys < 64)
 				shown_keys[nkeys++] = k->key;
+	}
+	if (help) {
+		x += tui_put(y, x, app->cols - x, tui_key_name(help->key), A_REVERSE, 0);
+		x += tui_put(y, x, app->cols - x, " ", A_NORMAL, 0);
+		tui_put(y, x, app->cols - x, help->brief, A_NORMAL, 0);
 	}
 }
 
