@@ -125,6 +125,19 @@ wait_re() {
 	return 1
 }
 
+# wait_gone NAME REGEX [SECONDS]: polls until no line matches REGEX
+wait_gone() {
+	tries=$(( ${3:-20} * 20 ))
+	while [ "$tries" -gt 0 ]; do
+		if ! screen "$1" | grep -qE -- "$2"; then return 0; fi
+		sleep 0.05
+		tries=$((tries - 1))
+	done
+	echo "--- waited for /$2/ to go from $1; the screen:" >&2
+	screen "$1" >&2
+	return 1
+}
+
 # settled NAME: waits until two captures 100 ms apart are the same
 settled() {
 	prev=""
