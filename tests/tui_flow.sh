@@ -217,7 +217,7 @@ check test "$(tracker list --db "$WS" --json | json 'j[0]["state"]')" = active
 
 step "results: a call opens with its detected sentences marked"
 keys app Enter
-check wait_re app "[0-9]+ detected sentences, marked ●"
+check wait_re app "[0-9]+ detected sentences?, marked ●"
 keys app q
 check wait_for app "newest call first"
 

@@ -91,8 +91,8 @@ static void call_draw(void *state, struct tui *app)
 		 tui_meta(c, "deal_stage"), len);
 	tui_put(y++, 0, w, line, tui_color(app, C_ACCENT), 0);
 	if (v->nhits)
-		snprintf(line, sizeof(line), " %zu detected sentences, marked ● (n / N: next / previous)",
-			 v->nhits);
+		snprintf(line, sizeof(line), " %zu detected sentence%s, marked ● (n / N: next / "
+			 "previous)", v->nhits, v->nhits == 1 ? "" : "s");
 	else
 		snprintf(line, sizeof(line), " %zu sentences", v->n);
 	tui_put(y++, 0, w, line, tui_color(app, C_DIM), 0);

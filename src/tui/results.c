@@ -95,9 +95,13 @@ static void results_draw(void *state, struct tui *app)
 	int y = app->body_top, w = app->cols, bottom = app->body_top + app->body_rows;
 	char line[512], date[32];
 	tui_date(NULL, r->activated_at, date, sizeof(date));
+	char months[32] = " only";
+	if (r->backfill)
+		snprintf(months, sizeof(months), " and the past %d month%s", r->backfill,
+			 r->backfill == 1 ? "" : "s");
 	if (r->active)
 		snprintf(line, sizeof(line), " %s · active since %s on upcoming calls%s", r->name, date,
-			 r->backfill ? " and the past months" : "");
+			 months);
 	else
 		snprintf(line, sizeof(line), " %s · not active", r->name);
 	tui_put(y++, 0, w, line, A_NORMAL, 0);

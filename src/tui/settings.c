@@ -337,7 +337,7 @@ static void settings_draw(void *state, struct tui *app)
 		case F_SOURCE: {
 			tui_put(y, lx, vx - lx, "Source", la, 0);
 			int x = draw_choices(app, y, vx, w, source_label, 2, 0, focused);
-			tui_put(y, x, w - x, "(emails are not in the workspace yet)",
+			tui_put(y, x, w - x, "(no emails in the workspace yet)",
 				tui_color(app, C_DIM), 0);
 			break;
 		}
@@ -345,7 +345,7 @@ static void settings_draw(void *state, struct tui *app)
 			y++;
 			tui_put(y, vx, w - vx, f->tracker ? "[ Save ]" : "[ Create ]",
 				focused ? A_REVERSE : A_NORMAL, 0);
-			tui_put(y, vx + 12, w - vx - 12, "Ctrl-S saves from any field · Esc leaves without saving",
+			tui_put(y, vx + 12, w - vx - 12, "Ctrl-S saves from any field · Esc leaves",
 				tui_color(app, C_DIM), 0);
 			break;
 		}
