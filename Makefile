@@ -89,8 +89,14 @@ demo: deps
 	@./tracker --db $(DEMO_DB)
 
 bench: deps
-	@$(MAKE) --no-print-directory tracker build/tests/bench_tracker
+	@$(MAKE) --no-print-directory tracker build/tests/bench_tracker build/tests/bench_audio
 	@build/tests/bench_tracker ./tracker
+	@$(TEST_ENV) build/tests/bench_audio
+	@sh tests/tui/bench.sh ./tracker || echo "tui: a goal was missed (see above)"
+
+build/tests/bench_audio: tests/bench_audio.c $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests -o $@ $< $(LIB_OBJ) $(LDFLAGS) $(LDLIBS)
 
 build/tests/bench_tracker: tests/bench_tracker.c $(LIB_OBJ)
 	@mkdir -p $(dir $@)

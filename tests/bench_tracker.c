@@ -1,4 +1,4 @@
-/* make bench: how fast the workspace is filled.
+/* make bench: how fast the workspace is filled and the trainer works.
  *
  * usage: bench_tracker TRACKER [NAME...]
  *
@@ -31,8 +31,11 @@
 
 #include "demo.h"
 #include "ingest.h"
+#include "learn.h"
 #include "store.h"
 #include "xmalloc.h"
+#include "../src/learn/internal.h"
+#include "../src/learn/trainer.h"
 
 extern char **environ;
 
@@ -417,6 +420,270 @@ static int bench_demo_command(struct bench *b)
 	return 0;
 }
 
+/* ------------------------------------------------------------------ the trainer */
+
+/* What a trainer workload measured, sent back from the child that ran it. */
+struct learn_fig {
+	int ok;
+	char err[512];
+	long sentences;
+	double generate_s;	/* demo generation */
+	double index_s;		/* learn_index_update of the new workspace */
+	double load_s;		/* learn_index_load of the stored index */
+	double turn_med, turn_max;	/* 25th tag -> model trained -> next round built */
+	int turns;
+	double score_rate;	/* sentences scored per second, one core */
+	long pool;
+};
+
+static double secs_since(double t0)
+{
+	return wall_now() - t0;
+}
+
+static int cmp_dbl(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Runs in a child: a demo workspace of `calls` calls, its index, a tracker answered from
+ * the ground truth for 8 rounds, and a scoring pass over the whole scope. */
+static void learn_workload(const char *dir, int calls, struct learn_fig *f)
+{
+	char db[4300], labels[4300], err[1024];
+	store *st = NULL;
+	struct learn_index *ix = NULL;
+	snprintf(db, sizeof(db), "%s/learn-%d.db", dir, calls);
+	snprintf(labels, sizeof(labels), "%s/learn-%d.labels", dir, calls);
+	remove_db(db);
+#define FAIL(...) do { snprintf(f->err, sizeof(f->err), __VA_ARGS__); goto out; } while (0)
+	if (store_open(db, &st, err, sizeof(err)) < 0)
+		FAIL("%.200s", err);
+	struct demo_options o = {.calls = calls, .seed = 1, .anchor_unix = 1790000000, .labels = labels};
+	struct demo_report rep;
+	double t0 = wall_now();
+	if (store_begin(st, err, sizeof(err)) < 0 || demo_generate(st, &o, &rep, err, sizeof(err)) < 0 ||
+	    store_commit(st, err, sizeof(err)) < 0)
+		FAIL("demo: %.200s", err);
+	f->generate_s = secs_since(t0);
+	f->sentences = (long)rep.sentences;
+
+	/* The index on every core (two on the machines this is measured for). */
+	cpu_set_t all;
+	CPU_ZERO(&all);
+	for (int c = 0; c < CPU_SETSIZE; c++)
+		CPU_SET(c, &all);
+	sched_setaffinity(0, sizeof(all), &all);
+	t0 = wall_now();
+	if (store_begin(st, err, sizeof(err)) < 0 ||
+	    learn_index_update(st, NULL, NULL, NULL, err, sizeof(err)) < 0 ||
+	    store_commit(st, err, sizeof(err)) < 0)
+		FAIL("index: %.200s", err);
+	f->index_s = secs_since(t0);
+	cpu_set_t one;
+	CPU_ZERO(&one);
+	CPU_SET(sched_getcpu() >= 0 ? sched_getcpu() : 0, &one);
+	sched_setaffinity(0, sizeof(one), &one);
+
+	t0 = wall_now();
+	if (learn_index_load(st, &ix, NULL, NULL, NULL, err, sizeof(err)) < 0)
+		FAIL("load: %.200s", err);
+	f->load_s = secs_since(t0);
+
+	/* Ground truth of one concept said by customers. */
+	const char *concept = "asking_for_discount";
+	FILE *lf = fopen(labels, "r");
+	if (!lf)
+		FAIL("%.200s: %.200s", labels, strerror(errno));
+	size_t cap = 1024, n_true = 0;
+	uint8_t *truth = xcalloc((size_t)ix->max_id + 1, 1);
+	int64_t *first = xcalloc(cap, sizeof(int64_t));
+	char line[256];
+	while (fgets(line, sizeof(line), lf)) {
+		long long id;
+		char name[128];
+		if (sscanf(line, "%lld %127s", &id, name) == 2 && !strcmp(name, concept) &&
+		    id > 0 && id <= ix->max_id) {
+			truth[id] = 1;
+			if (n_true < cap)
+				first[n_true] = id;
+			n_true++;
+		}
+	}
+	fclose(lf);
+	struct store_settings set = {.name = "bench discount", .description = "",
+				     .by = STORE_BY_CUSTOMER, .scope = STORE_SCOPE_EXTERNAL};
+	int64_t tracker;
+	if (store_begin(st, err, sizeof(err)) < 0 ||
+	    store_tracker_create(st, &set, &tracker, err, sizeof(err)) < 0) {
+		free(truth);
+		free(first);
+		FAIL("%.200s", err);
+	}
+	size_t kept = n_true < cap ? n_true : cap;
+	for (size_t i = 0; i < 5 && i < kept; i++) {
+		struct store_sentence *s;
+		size_t ns, t;
+		if (store_sentence_context(st, first[i * (kept / 5)], 0, 0, &s, &ns, &t, err, sizeof(err)) == 0) {
+			store_example_add(st, tracker, s[t].text, NULL, err, sizeof(err));
+			store_sentences_free(s, ns);
+		}
+	}
+	free(first);
+	if (store_commit(st, err, sizeof(err)) < 0) {
+		free(truth);
+		FAIL("%.200s", err);
+	}
+	/* Rounds answered by the truth, one tag one transaction, as the app writes them. */
+	double turns[16];
+	for (int r = 1; r <= 8; r++) {
+		struct store_round *round = NULL;
+		if (store_begin(st, err, sizeof(err)) < 0 ||
+		    learn_round(st, ix, tracker, &round, NULL, err, sizeof(err)) < 0 ||
+		    store_commit(st, err, sizeof(err)) < 0) {
+			free(truth);
+			FAIL("round %d: %.200s", r, err);
+		}
+		for (size_t i = 0; i < round->n_items; i++) {
+			int64_t sid = round->items[i].sentence;
+			int last = i + 1 == round->n_items;
+			double ts = wall_now();
+			if (store_begin(st, err, sizeof(err)) < 0 ||
+			    learn_tag(st, ix, tracker, sid, truth[sid] ? STORE_TAG_YES : STORE_TAG_NO, NULL,
+				      err, sizeof(err)) < 0 ||
+			    store_commit(st, err, sizeof(err)) < 0) {
+				store_round_free(round);
+				free(truth);
+				FAIL("tag: %.200s", err);
+			}
+			if (last && r >= LEARN_FIRST_MODEL_ROUND && r < 8) {
+				struct store_round *next = NULL;
+				if (store_begin(st, err, sizeof(err)) < 0 ||
+				    learn_round(st, ix, tracker, &next, NULL, err, sizeof(err)) < 0 ||
+				    store_commit(st, err, sizeof(err)) < 0) {
+					store_round_free(round);
+					free(truth);
+					FAIL("round after %d: %.200s", r, err);
+				}
+				turns[f->turns++] = secs_since(ts);
+				store_round_free(next);
+			}
+		}
+		store_round_free(round);
+	}
+	free(truth);
+	qsort(turns, (size_t)f->turns, sizeof(double), cmp_dbl);
+	f->turn_med = f->turns ? turns[f->turns / 2] : 0;
+	f->turn_max = f->turns ? turns[f->turns - 1] : 0;
+
+	/* Scoring every sentence of the workspace with the tracker's model. */
+	struct store_model *row = NULL;
+	if (store_model_latest(st, tracker, &row, err, sizeof(err)) != 0)
+		FAIL("no model");
+	struct lmodel *m = model_load(row->blob, row->blob_len);
+	store_model_free(row);
+	struct pool p = {0};
+	struct store_settings any = {.by = STORE_BY_ANY, .scope = STORE_SCOPE_ALL};
+	if (!m || pool_build(st, ix, &any, 0, &p, err, sizeof(err)) < 0) {
+		lmodel_free(m);
+		FAIL("pool: %.200s", err);
+	}
+	float *prob = xmalloc((p.n + 1) * sizeof(float));
+	double best = 1e9;
+	for (int run = 0; run < 3; run++) {
+		t0 = wall_now();
+		trainer_score_pool(ix, m, &p, prob);
+		double t = secs_since(t0);
+		if (t < best)
+			best = t;
+	}
+	f->pool = (long)p.n;
+	f->score_rate = best > 0 ? (double)p.n / best : 0;
+	free(prob);
+	pool_free(&p);
+	lmodel_free(m);
+	f->ok = 1;
+out:
+#undef FAIL
+	learn_index_free(ix);
+	store_close(st);
+	remove_db(db);
+	unlink(labels);
+}
+
+/* Runs the workload in a child process: its peak memory is its own. */
+static int learn_child(struct bench *b, int calls, struct learn_fig *f, long *rss_kb)
+{
+	int fd[2];
+	if (pipe(fd) < 0)
+		return -1;
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		struct learn_fig mine = {0};
+		close(fd[0]);
+		learn_workload(b->dir, calls, &mine);
+		ssize_t w = write(fd[1], &mine, sizeof(mine));
+		_exit(w == (ssize_t)sizeof(mine) ? 0 : 1);
+	}
+	close(fd[1]);
+	memset(f, 0, sizeof(*f));
+	ssize_t got = read(fd[0], f, sizeof(*f));
+	close(fd[0]);
+	int status;
+	struct rusage ru;
+	while (wait4(pid, &status, 0, &ru) < 0 && errno == EINTR)
+		;
+	*rss_kb = ru.ru_maxrss;
+	if (got != (ssize_t)sizeof(*f) || !f->ok) {
+		fprintf(stderr, "bench: trainer workload (%d calls): %s\n", calls,
+			got == (ssize_t)sizeof(*f) ? f->err : "the child died");
+		return -1;
+	}
+	return 0;
+}
+
+static int bench_learn_size(struct bench *b, int calls, const char *name, double turn_goal)
+{
+	struct learn_fig f;
+	long rss;
+	if (learn_child(b, calls, &f, &rss) < 0)
+		return -1;
+	char key[64];
+	snprintf(key, sizeof(key), "%s.index", name);
+	report(key, "%.1f s for %s sentences (learn_index_update of a new %d-call demo workspace: "
+	       "tokens, word vectors trained on its calls, sentence features; all cores)",
+	       f.index_s, grouped((double)f.sentences), calls);
+	snprintf(key, sizeof(key), "%s.load", name);
+	report(key, "%.2f s (learn_index_load of the stored index, as each command and the app do)",
+	       f.load_s);
+	snprintf(key, sizeof(key), "%s.round", name);
+	report(key, "%.3f s median, %.3f s worst over %d rounds (the 25th tag of rounds 4-7: tag "
+	       "written, model retrained with its 10-split estimates, next 25 chosen; one core; goal "
+	       "under %.1f s)", f.turn_med, f.turn_max, f.turns, turn_goal);
+	snprintf(key, sizeof(key), "%s.score", name);
+	report(key, "%s sentences/s (the scoring pass of activation over stored features, %s "
+	       "sentences, one core; goal at least 5,000,000/s)", grouped(f.score_rate),
+	       grouped((double)f.pool));
+	snprintf(key, sizeof(key), "%s.memory", name);
+	report(key, "%.0f MB peak (the whole workload: generation, index, load, 8 rounds, scoring; "
+	       "goal under 1 GB at 1.5M sentences)", (double)rss / 1024);
+	return 0;
+}
+
+static int bench_learn_demo(struct bench *b)
+{
+	return bench_learn_size(b, 600, "learn.demo", 0.3);
+}
+
+static int bench_learn_large(struct bench *b)
+{
+	return bench_learn_size(b, 10000, "learn.large", 1.0);
+}
+
 static const struct {
 	const char *name;
 	int (*run)(struct bench *b);
@@ -425,6 +692,8 @@ static const struct {
 	{"import.command", bench_import_command},
 	{"demo.generate", bench_demo_generate},
 	{"demo.command", bench_demo_command},
+	{"learn.demo", bench_learn_demo},
+	{"learn.large", bench_learn_large},
 };
 
 #define N_BENCHES (sizeof(benches) / sizeof(benches[0]))
