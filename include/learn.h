@@ -78,7 +78,10 @@ int learn_tag(store *st, const learn_index *ix, int64_t tracker, int64_t sentenc
 	      struct learn_tag_result *res, char *err, size_t errlen);
 
 /* Rebuilds the model from all tags and examples now and stores it as a new version
- * (provisional before round LEARN_FIRST_MODEL_ROUND). *version may be NULL. */
+ * (provisional before round LEARN_FIRST_MODEL_ROUND). When nothing it is built from
+ * (examples, tags, settings, the workspace) changed since the newest version, that
+ * version is kept, since training again would make the same model: returns 1 then.
+ * *version (may be NULL) gets the version in use. */
 int learn_train(store *st, const learn_index *ix, int64_t tracker, learn_progress_fn progress,
 		void *ctx, volatile int *cancel, int *version, char *err, size_t errlen);
 

@@ -129,7 +129,18 @@ run overview --db "$W" "$id"
 rc_is 0
 out_has "model version 1"
 
-case_ "train: rebuilds now as a new version"
+case_ "train: with nothing changed since the last model, keeps it and says so"
+run train --db "$W" "$id"
+rc_is 0
+out_matches "^model version 1 is up to date"
+run list --db "$W" --json
+json_ok 'd[0]["model_version"] == 1'
+
+case_ "train: after a new tag, rebuilds now as a new version"
+run round --db "$W" "$id" --json
+sid=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["items"][0]["sentence"])' "$OUT")
+run tag --db "$W" "$id" "$sid" no
+rc_is 0
 run train --db "$W" "$id"
 rc_is 0
 out_matches "^model version 2"

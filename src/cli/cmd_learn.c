@@ -357,8 +357,9 @@ static int run_train(struct cli *c, int argc, char **argv)
 	struct learn_index *ix = open_index(c);
 	if (!ix)
 		return CLI_FAIL;
+	int kept = 0;
 	if (store_begin(c->st, err, sizeof(err)) < 0 ||
-	    learn_train(c->st, ix, id, progress, NULL, NULL, &version, err, sizeof(err)) < 0) {
+	    (kept = learn_train(c->st, ix, id, progress, NULL, NULL, &version, err, sizeof(err))) < 0) {
 		learn_index_free(ix);
 		return cli_fail("%s", err);
 	}
@@ -367,7 +368,8 @@ static int run_train(struct cli *c, int argc, char **argv)
 		return rc;
 	struct store_tracker *t;
 	if (store_tracker_get(c->st, id, &t, err, sizeof(err)) == 0) {
-		printf("model version %d", version);
+		printf("model version %d%s", version, kept ? " is up to date (no example, tag or "
+		       "setting changed since it was built)" : "");
 		if (!isnan(t->latest_precision))
 			printf(": estimated precision %.2f, hit rate %.2f", t->latest_precision,
 			       t->latest_recall);

@@ -540,11 +540,11 @@ static int train_vectors(struct learn_index *ix, learn_progress_fn progress, voi
 		.dims = VEC_DIMS, .window = 5, .negative = 5, .threads = 2, .min_count = 2,
 		.subsample = 1e-3, .alpha = 0.025, .seed = 0x5eed,
 	};
-	/* About 3M running words in all: small workspaces get more passes (up to 25), large
+	/* About 4M running words in all: small workspaces get more passes (up to 25), large
 	 * ones at least one. */
-	o.epochs = tokens > 0 ? (int)(3000000 / tokens) : 1;
+	o.epochs = tokens > 0 ? (int)(4000000 / tokens) : 1;
 	if (o.epochs < 3)
-		o.epochs = tokens > 3000000 ? 1 : 3;
+		o.epochs = tokens > 4000000 ? 1 : 3;
 	if (o.epochs > 25)
 		o.epochs = 25;
 	/* EXPERIMENT knobs (temporary) */

@@ -155,8 +155,13 @@ struct lmodel *trainer_fit(const struct learn_index *ix, const struct tdata *d,
 	struct feats *bgf = xcalloc(nbg + 1, sizeof(*bgf));
 	struct train_item *items = xcalloc(d->n_ex + d->n_tags + nbg + 1, sizeof(*items));
 	size_t n = 0;
-	for (size_t i = 0; i < d->n_ex; i++)
-		items[n++] = (struct train_item){&d->exf[i], 1};
+	static int ex_copies = -1;
+	if (ex_copies < 0)
+		ex_copies = getenv("TX_EXW") ? atoi(getenv("TX_EXW")) : 1;
+	items = xrealloc(items, (d->n_ex * (size_t)ex_copies + d->n_tags + nbg + 1) * sizeof(*items));
+	for (int c = 0; c < ex_copies; c++)
+		for (size_t i = 0; i < d->n_ex; i++)
+			items[n++] = (struct train_item){&d->exf[i], 1};
 	for (size_t i = 0; i < d->n_tags; i++)
 		if (tag_trainable(&d->tags[i]) && (!use || use[i]))
 			items[n++] = (struct train_item){&d->tagf[i], d->tags[i].label == STORE_TAG_YES};

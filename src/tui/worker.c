@@ -124,6 +124,8 @@ static void run_job(struct worker *w, const struct job *j, struct job_result *r)
 		if (rc == 0)
 			rc = learn_train(w->st, w->ix, j->tracker, on_progress, w, &w->cancel,
 					 &r->version, err, errlen);
+		if (rc > 0)
+			rc = 0;	/* the model was up to date */
 		break;
 	case JOB_OVERVIEW:
 		rc = learn_overview_get(w->st, w->ix, j->tracker, &r->overview, err, errlen);
