@@ -1209,55 +1209,51 @@ static void truth_of(struct learn_index *ix, int64_t tr, double *p, double *r, s
 static const struct tspec est_spec = {"asks for a discount", STORE_BY_CUSTOMER,
 				      STORE_SCOPE_EXTERNAL, STORE_PART_ANYTIME, 0, {0}};
 
-/* Trains the concept's tracker through rounds answered by the truth and checks the
- * overview's estimates against the truth after round 4 and round 6. The tolerance,
- * 0.15 on precision and on recall, is what a correct estimator meets on a scope of a
- * few thousand sentences with about a hundred of the concept: 100-150 tags put the
- * sampling error of a held-out estimate near 0.05-0.08 on each figure, and the
- * benchmark's goal (0.06 on average) is for the mean over many concepts, not one. */
-static int64_t test_estimates(struct learn_index *ix)
+/* Estimates and truths after rounds 4 and 6, one pair a workspace. */
+#define EST_WORLDS 5
+struct est_point {
+	double p_est, p_true, r_est, r_true;
+	size_t n_det;
+};
+static struct est_point est_pts[2][EST_WORLDS];
+static int est_n[2];
+
+/* Trains the concept's tracker through rounds answered by the truth, and keeps the
+ * overview's estimates with the truth on held-out calls after round 4 and round 6 (for
+ * test_estimate_accuracy). With detailed set, also checks what the overview holds. */
+static int64_t test_estimates(struct learn_index *ix, int detailed)
 {
 	int64_t tr = make_tracker(&est_spec, 5, 0);
 	char name[128];
 	for (int round = 1; round <= 6; round++) {
 		struct store_round *r = NULL;
 		int got = answer_round(ix, tr, 0, &r);
-		if (round == 4 || round == 6) {
-			snprintf(name, sizeof(name), "estimate: after round %d, precision and recall are within "
-				 "0.15 of the truth on sentences never tagged", round);
-			TEST(name);
-		}
+		store_round_free(r);
 		if (got != round) {
 			TEST("estimate: rounds answered by the truth");
 			CHECK_MSG(0, "round %d: %s", round, err);
-			store_round_free(r);
 			return tr;
 		}
-		store_round_free(r);
 		struct learn_overview *o = NULL;
 		must(learn_overview_get(W.st, ix, tr, &o, err, sizeof(err)) == 0, "overview");
-		if (round < 4) {
-			if (round == 3) {
-				TEST("estimate: before round 4 there is no model and no estimate");
-				CHECK_INT(o->model_version, 0);
-				CHECK(isnan(o->precision) && isnan(o->recall));
-			}
+		if (round == 3 && detailed) {
+			TEST("estimate: before round 4 there is no model and no estimate");
+			CHECK_INT(o->model_version, 0);
+			CHECK(isnan(o->precision) && isnan(o->recall));
+		}
+		if (round != 4 && round != 6) {
 			learn_overview_free(o);
 			continue;
 		}
-		if (round == 5) {
+		int k = round == 4 ? 0 : 1;
+		struct est_point *e = &est_pts[k][est_n[k]++ % EST_WORLDS];
+		truth_of(ix, tr, &e->p_true, &e->r_true, &e->n_det);
+		e->p_est = o->precision;
+		e->r_est = o->recall;
+		if (!detailed) {
 			learn_overview_free(o);
 			continue;
 		}
-		double tp, trc;
-		size_t n_det;
-		truth_of(ix, tr, &tp, &trc, &n_det);
-		CHECK(o->model_version >= 1);
-		CHECK_MSG(fabs(o->precision - tp) <= 0.15, "estimated precision %.3f [%.3f, %.3f], true "
-			  "%.3f (%zu detections in held-out calls)", o->precision, o->precision_lo,
-			  o->precision_hi, tp, n_det);
-		CHECK_MSG(fabs(o->recall - trc) <= 0.15, "estimated recall %.3f [%.3f, %.3f], true %.3f",
-			  o->recall, o->recall_lo, o->recall_hi, trc);
 
 		snprintf(name, sizeof(name), "estimate: after round %d the ranges are ordered inside [0, 1] "
 			 "and come from held-out splits", round);
@@ -1320,6 +1316,60 @@ static int64_t test_estimates(struct learn_index *ix)
 		learn_overview_free(o);
 	}
 	return tr;
+}
+
+/* The same on a workspace of its own, made with another seed. */
+static void estimate_world(uint64_t seed)
+{
+	struct world saved = W;
+	struct heldout saved_h = H;
+	memset(&W, 0, sizeof(W));
+	memset(&H, 0, sizeof(H));
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/est-%llu.db", tmpdir, (unsigned long long)seed);
+	must(store_open(path, &W.st, err, sizeof(err)) == 0, "open");
+	gen_calls(90, seed, T_IMPORT - DAY_S, 0.05, 1, 0);
+	gen_calls(90, seed + 1, T_IMPORT - DAY_S, 0.05, 1001, 1);
+	struct learn_index *ix = load_index();
+	test_estimates(ix, 0);
+	learn_index_free(ix);
+	store_close(W.st);
+	world_free();
+	W = saved;
+	H = saved_h;
+}
+
+/* How far the estimates land from the truth over the workspaces. A single workspace's
+ * truth moves with which wordings of the concept its rounds happened to meet, so the
+ * rule is on the mean error over five workspaces (0.10, against the benchmark's goal of
+ * 0.06 over eight concepts) and on the worst one (0.25): an estimator that is right on
+ * average meets both; one that leans one way, as an optimistic hit rate would, does not. */
+static void test_estimate_accuracy(void)
+{
+	for (int k = 0; k < 2; k++) {
+		char name[160], table[1024];
+		int round = k ? 6 : 4, n = est_n[k] < EST_WORLDS ? est_n[k] : EST_WORLDS;
+		snprintf(name, sizeof(name), "estimate: after round %d, precision and recall within 0.10 of "
+			 "the truth on held-out calls on average over %d workspaces, 0.25 at worst", round, n);
+		TEST(name);
+		double ep = 0, er = 0, wp = 0, wr = 0;
+		size_t at = 0;
+		table[0] = 0;
+		for (int i = 0; i < n; i++) {
+			const struct est_point *e = &est_pts[k][i];
+			double dp = fabs(e->p_est - e->p_true), dr = fabs(e->r_est - e->r_true);
+			ep += dp / n;
+			er += dr / n;
+			wp = fmax(wp, isnan(dp) ? 1 : dp);
+			wr = fmax(wr, isnan(dr) ? 1 : dr);
+			at += (size_t)snprintf(table + at, sizeof(table) - at, "\n    precision %.3f (true %.3f)"
+					       "  recall %.3f (true %.3f)", e->p_est, e->p_true, e->r_est,
+					       e->r_true);
+		}
+		CHECK_INT(n, EST_WORLDS);
+		CHECK_MSG(ep <= 0.10 && wp <= 0.25, "precision: mean error %.3f, worst %.3f%s", ep, wp, table);
+		CHECK_MSG(er <= 0.10 && wr <= 0.25, "recall: mean error %.3f, worst %.3f%s", er, wr, table);
+	}
 }
 
 /* ------------------------------------------------------------------ NOT SURE */
@@ -1915,7 +1965,10 @@ int main(void)
 
 	test_vectors();
 	test_sampler(ix);
-	int64_t est = test_estimates(ix);
+	int64_t est = test_estimates(ix, 1);
+	for (uint64_t seed = 3; seed < 3 + 2 * (EST_WORLDS - 1); seed += 2)
+		estimate_world(seed);
+	test_estimate_accuracy();
 	test_model(ix, est);
 	int64_t uns = test_unsure(ix);
 	test_activation(ix, est, uns);
