@@ -591,8 +591,7 @@ int learn_index_update(store *st, learn_progress_fn progress, void *ctx, volatil
 		learn_index_free(ix);	/* nothing new */
 		return 0;
 	}
-	int fresh = ix == NULL;
-	if (fresh)
+	if (!ix)
 		ix = index_empty();
 	int64_t from = ix->max_id + 1;
 	uint32_t old_vocab = ix->n_vocab;
@@ -632,10 +631,12 @@ int learn_index_update(store *st, learn_progress_fn progress, void *ctx, volatil
 		memset(ix->has_vec + old_vocab, 0, nv - old_vocab);
 		vectors_weights(ix);
 	}
+	/* New sentences change the idf of words and their weights in sentence vectors, so
+	 * every sentence's norms are made again: the fast scorer reads them. */
 	if (progress)
 		progress(ctx, "sentence features", 0.5);
-	norms_sparse(ix, fresh || retrain ? 1 : from, ix->max_id);
-	norms_dense(ix, retrain ? 1 : from, ix->max_id);
+	norms_sparse(ix, 1, ix->max_id);
+	norms_dense(ix, 1, ix->max_id);
 	if (progress)
 		progress(ctx, "saving the index", 0.9);
 	if (index_save(st, ix, err, errlen) < 0)

@@ -557,14 +557,22 @@ static double scos(const struct svec *a, float na, const struct svec *b, float n
 
 static double fsim(const struct learn_index *ix, const struct feats *a, const struct feats *b)
 {
-	double s = scos(&a->w, a->norm_w, &b->w, b->norm_w) + scos(&a->c, a->norm_c, &b->c, b->norm_c);
-	if (a->d && b->d && a->norm_d > 0 && b->norm_d > 0) {
+	const char *fl = getenv("TX_KNNS") ? getenv("TX_KNNS") : "wcd";
+	double s = 0;
+	int k2 = 0;
+	if (strchr(fl, 'w'))
+		s += scos(&a->w, a->norm_w, &b->w, b->norm_w), k2++;
+	if (strchr(fl, 'c'))
+		s += scos(&a->c, a->norm_c, &b->c, b->norm_c), k2++;
+	if (strchr(fl, 'd') && a->d && b->d && a->norm_d > 0 && b->norm_d > 0) {
 		double d = 0;
 		for (int k = 0; k < ix->dims; k++)
 			d += (double)a->d[k] * b->d[k];
 		s += d / a->norm_d / b->norm_d;
 	}
-	return s / 3;
+	if (strchr(fl, 'd'))
+		k2++;
+	return s / (k2 ? k2 : 1);
 }
 
 static double knn_vote(const struct learn_index *ix, const struct tdata *d, const struct feats *f)
@@ -640,7 +648,9 @@ int learn_score_texts(store *st, const struct learn_index *ix, int64_t tracker,
 	for (size_t i = 0; i < n; i++) {
 		feats_of_text(ix, stem, texts[i], &f);
 		double z = model_logit(m, &f);
-		if (have_kd)
+		double zt = log(m->threshold / (1 - m->threshold));
+		double band = getenv("TX_KNNB") ? atof(getenv("TX_KNNB")) : 1e9;
+		if (have_kd && fabs(z - zt) < band)
 			z += kg * knn_vote(ix, &kd, &f);
 		scores[i] = sigmoid(z);
 		match[i] = scores[i] >= m->threshold;

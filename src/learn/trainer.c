@@ -124,7 +124,9 @@ uint64_t tdata_fingerprint(const struct learn_index *ix, const struct tdata *d)
 
 /* ------------------------------------------------------------------ fitting */
 
-/* Background sentences: a fixed random sample of the scope, minus tagged ones. */
+/* Background sentences: a fixed random sample of the scope, minus those whose tag is
+ * trained on and audit items (never trained on, not even as background). A NOT SURE tag
+ * leaves its sentence as it was, untagged, so it changes nothing. */
 static size_t background(const struct learn_index *ix, const struct tdata *d, int64_t *out, size_t want)
 {
 	struct rng r;
@@ -136,7 +138,7 @@ static size_t background(const struct learn_index *ix, const struct tdata *d, in
 		int64_t id = d->pool.ids[rng_below(&r, d->pool.n)];
 		int skip = 0;
 		for (size_t i = 0; i < d->n_tags && !skip; i++)
-			skip = d->tags[i].sentence == id;
+			skip = d->tags[i].sentence == id && (tag_trainable(&d->tags[i]) || d->tags[i].audit);
 		for (size_t i = 0; i < n && !skip; i++)
 			skip = out[i] == id;
 		(void)ix;
@@ -425,7 +427,7 @@ int trainer_estimate(const struct learn_index *ix, const struct tdata *d, const 
 
 	/* 1. Held-out logits, each tag from a model that never saw its call. */
 	struct rng r;
-	rng_seed(&r, 0xcafe + (uint64_t)d->tracker * 31 + n);
+	rng_seed(&r, 0xcafe + (uint64_t)d->tracker * 31 + yes + no);
 	int *fold = xmalloc(ng * sizeof(int));
 	for (size_t g = 0; g < ng; g++)
 		fold[g] = (int)(g % FOLDS);
