@@ -18,7 +18,6 @@
 #include <time.h>
 
 #include "../src/learn/internal.h"
-#include "../src/learn/sampler.h"
 #include "../src/learn/trainer.h"
 #include "ingest.h"
 #include "store.h"
@@ -57,13 +56,17 @@ static void tmp_cleanup(void)
 		fprintf(stderr, "could not remove %s\n", tmpdir);
 }
 
-/* Setup that must work for the suite to mean anything. */
+/* Setup that must work for the rest of the suite to mean anything: when it does not,
+ * the case fails and the suite stops with its report. */
 static void must(int ok, const char *what)
 {
 	if (!ok) {
-		fprintf(stderr, "test_learn: setup failed: %s: %s\n", what, err);
+		fprintf(stderr, "FAIL %s\n  setup failed: %s: %s\n", test_case_name, what, err);
+		test_in_case = 1;
+		test_case_failed = 1;
 		tmp_cleanup();
-		exit(2);
+		test_report("test_learn");
+		exit(1);
 	}
 }
 
@@ -445,7 +448,9 @@ struct tspec {
 	const char *filters[4];	/* "key=value" */
 };
 
-static void settings_of(const struct tspec *t, struct store_settings *s, struct store_kv *kv)
+/* The store's settings for a spec; kv and buf hold the filters (KEY=VALUE cut in two). */
+static void settings_of(const struct tspec *t, struct store_settings *s, struct store_kv kv[4],
+			char buf[4][64])
 {
 	memset(s, 0, sizeof(*s));
 	s->name = (char *)t->name;
@@ -456,26 +461,24 @@ static void settings_of(const struct tspec *t, struct store_settings *s, struct 
 	s->part_minutes = t->minutes;
 	size_t n = 0;
 	for (int i = 0; i < 4 && t->filters[i]; i++) {
-		static char buf[8][64];
-		static int k;
-		char *b = buf[k++ % 8];
-		snprintf(b, 64, "%s", t->filters[i]);
-		char *eq = strchr(b, '=');
+		snprintf(buf[i], 64, "%s", t->filters[i]);
+		char *eq = strchr(buf[i], '=');
 		*eq = 0;
-		kv[n++] = (struct store_kv){b, eq + 1};
+		kv[n++] = (struct store_kv){buf[i], eq + 1};
 	}
 	s->filters = kv;
 	s->n_filters = n;
 }
 
-/* Real example sentences of the concept from the workspace: the k-th .. (k+n-1)-th
- * positives (distinct texts). */
+/* Creates a tracker with n_examples real sentences of the concept from the workspace as
+ * its examples: distinct texts, after skipping the first `skip` of them. */
 static int64_t make_tracker(const struct tspec *t, int n_examples, int skip)
 {
 	struct store_settings s;
 	struct store_kv kv[4];
+	char buf[4][64];
 	int64_t id = 0;
-	settings_of(t, &s, kv);
+	settings_of(t, &s, kv, buf);
 	must(store_begin(W.st, err, sizeof(err)) == 0, "begin");
 	must(store_tracker_create(W.st, &s, &id, err, sizeof(err)) == 0, "create tracker");
 	const char *used[LEARN_MAX_EXAMPLES];
@@ -1799,7 +1802,8 @@ static void test_publish(struct learn_index *ix, int64_t est_tr)
 	east.filters[0] = "team=East";
 	struct store_settings s;
 	struct store_kv kv[4];
-	settings_of(&east, &s, kv);
+	char buf[4][64];
+	settings_of(&east, &s, kv, buf);
 	must(store_begin(W.st, err, sizeof(err)) == 0, "begin");
 	CHECK(store_tracker_set_settings(W.st, est_tr, &s, 1, err, sizeof(err)) == 0);
 	must(store_commit(W.st, err, sizeof(err)) == 0, "commit");
@@ -1825,7 +1829,7 @@ static void test_publish(struct learn_index *ix, int64_t est_tr)
 	free(ids);
 
 	/* Back to every team for what follows. */
-	settings_of(&est_spec, &s, kv);
+	settings_of(&est_spec, &s, kv, buf);
 	must(store_begin(W.st, err, sizeof(err)) == 0, "begin");
 	must(store_tracker_set_settings(W.st, est_tr, &s, 1, err, sizeof(err)) == 0, "settings");
 	must(learn_publish(W.st, ix, est_tr, NULL, NULL, NULL, NULL, err, sizeof(err)) == 0, "publish");
