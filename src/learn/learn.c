@@ -537,81 +537,6 @@ int learn_overview_get(store *st, const struct learn_index *ix, int64_t tracker,
 
 /* ------------------------------------------------------------------ scoring */
 
-/* EXPERIMENT: cosine of two sparse vectors (sorted ids) */
-static double scos(const struct svec *a, float na, const struct svec *b, float nb)
-{
-	if (na <= 0 || nb <= 0)
-		return 0;
-	size_t i = 0, j = 0;
-	double s = 0;
-	while (i < a->n && j < b->n) {
-		if (a->id[i] == b->id[j])
-			s += (double)a->val[i++] * b->val[j++];
-		else if (a->id[i] < b->id[j])
-			i++;
-		else
-			j++;
-	}
-	return s / na / nb;
-}
-
-static double fsim(const struct learn_index *ix, const struct feats *a, const struct feats *b)
-{
-	const char *fl = getenv("TX_KNNS") ? getenv("TX_KNNS") : "wcd";
-	double s = 0;
-	int k2 = 0;
-	if (strchr(fl, 'w'))
-		s += scos(&a->w, a->norm_w, &b->w, b->norm_w), k2++;
-	if (strchr(fl, 'c'))
-		s += scos(&a->c, a->norm_c, &b->c, b->norm_c), k2++;
-	if (strchr(fl, 'd') && a->d && b->d && a->norm_d > 0 && b->norm_d > 0) {
-		double d = 0;
-		for (int k = 0; k < ix->dims; k++)
-			d += (double)a->d[k] * b->d[k];
-		s += d / a->norm_d / b->norm_d;
-	}
-	if (strchr(fl, 'd'))
-		k2++;
-	return s / (k2 ? k2 : 1);
-}
-
-static double knn_vote(const struct learn_index *ix, const struct tdata *d, const struct feats *f)
-{
-	int K = getenv("TX_KNNK") ? atoi(getenv("TX_KNNK")) : 5;
-	double bs[64];
-	int by[64], nb = 0;
-	for (size_t i = 0; i < d->n_ex + d->n_tags; i++) {
-		const struct feats *g;
-		int y;
-		if (i < d->n_ex) {
-			g = &d->exf[i];
-			y = 1;
-		} else {
-			const struct store_tag *t = &d->tags[i - d->n_ex];
-			if (!tag_trainable(t))
-				continue;
-			g = &d->tagf[i - d->n_ex];
-			y = t->label == STORE_TAG_YES;
-		}
-		double sv = fsim(ix, f, g);
-		int k = nb < K ? nb++ : K - 1;
-		if (nb == K && k == K - 1 && sv <= bs[K - 1] && nb == K && i > 0)
-			continue;
-		bs[k] = sv;
-		by[k] = y;
-		for (int j = k; j > 0 && bs[j] > bs[j - 1]; j--) {
-			double ts = bs[j]; bs[j] = bs[j - 1]; bs[j - 1] = ts;
-			int ty = by[j]; by[j] = by[j - 1]; by[j - 1] = ty;
-		}
-	}
-	double num = 0, den = 0;
-	for (int j = 0; j < nb; j++) {
-		num += bs[j] * (2 * by[j] - 1);
-		den += bs[j];
-	}
-	return den > 0 ? num / den : 0;
-}
-
 int learn_score_texts(store *st, const struct learn_index *ix, int64_t tracker,
 		      const char *const *texts, size_t n, double *scores, int *match,
 		      char *err, size_t errlen)
@@ -642,16 +567,9 @@ int learn_score_texts(store *st, const struct learn_index *ix, int64_t tracker,
 			fprintf(df, "{\"tracker\": %lld, \"threshold\": %.6f, \"n_tags\": %d, \"z\": [",
 				(long long)tracker, m->threshold, row->n_tags);
 	}
-	double kg = getenv("TX_KNN") ? atof(getenv("TX_KNN")) : 0;
-	struct tdata kd;
-	int have_kd = kg > 0 && tdata_load(st, ix, tracker, &kd, err, errlen) == 0;
 	for (size_t i = 0; i < n; i++) {
 		feats_of_text(ix, stem, texts[i], &f);
 		double z = model_logit(m, &f);
-		double zt = log(m->threshold / (1 - m->threshold));
-		double band = getenv("TX_KNNB") ? atof(getenv("TX_KNNB")) : 1e9;
-		if (have_kd && fabs(z - zt) < band)
-			z += kg * knn_vote(ix, &kd, &f);
 		scores[i] = sigmoid(z);
 		match[i] = scores[i] >= m->threshold;
 		if (df)
@@ -661,8 +579,6 @@ int learn_score_texts(store *st, const struct learn_index *ix, int64_t tracker,
 		fprintf(df, "]}\n");
 		fclose(df);
 	}
-	if (have_kd)
-		tdata_free(&kd);
 	feats_free(&f);
 	text_stemmer_free(stem);
 	store_model_free(row);

@@ -42,6 +42,7 @@ static void knobs(void)
 		fit_opts.pos_weight = atof(v);
 	if ((v = getenv("TX_BG")))
 		background_n = (size_t)atoi(v);
+
 }
 
 #define BOOTSTRAP 100
@@ -163,7 +164,8 @@ struct lmodel *trainer_fit(const struct learn_index *ix, const struct tdata *d,
 	items = xrealloc(items, (d->n_ex * (size_t)ex_copies + d->n_tags + nbg + 1) * sizeof(*items));
 	for (int c = 0; c < ex_copies; c++)
 		for (size_t i = 0; i < d->n_ex; i++)
-			items[n++] = (struct train_item){&d->exf[i], 1};
+			if (!d->ex_out || !d->ex_out[i])
+				items[n++] = (struct train_item){&d->exf[i], 1};
 	for (size_t i = 0; i < d->n_tags; i++)
 		if (tag_trainable(&d->tags[i]) && (!use || use[i]))
 			items[n++] = (struct train_item){&d->tagf[i], d->tags[i].label == STORE_TAG_YES};
@@ -226,8 +228,8 @@ static double quantile(double *v, size_t n, double q)
  *      final-model score. The curve is learnt near the boundary, where tags are, and
  *      carries that uncertainty into the thousands of low-scored sentences, so this is
  *      pessimistic about the hit rate.
- *    The overview reports their mean, at the threshold with the best expected F1 over
- *    the scope.
+ *    The overview combines them (see mean_pr), at the threshold with the best expected
+ *    F1 over the scope.
  * 3. Ranges: the calls are resampled with replacement and both estimates made again.
  */
 
@@ -355,7 +357,7 @@ static void sums(const struct estimate_in *in, double *a, double *b, double *det
 
 /* With TRACKER_DEBUG_DUMP=DIR, what the estimate saw goes to DIR as JSON for study. */
 static void debug_dump(const struct tdata *d, const struct known *k, size_t nk, const size_t *kinfo,
-		       const double *pz, size_t npz)
+		       const double *pz, size_t npz, const double *ex_held)
 {
 	const char *dir = getenv("TRACKER_DEBUG_DUMP");
 	if (!dir || !*dir)
@@ -372,6 +374,9 @@ static void debug_dump(const struct tdata *d, const struct known *k, size_t nk, 
 		fprintf(f, "%s[%.5f, %.0f, %d, %.6g, \"%s\", %d]", i ? ", " : "", k[i].z, k[i].y,
 			k[i].group, t->prob, t->method ? t->method : "", t->audit);
 	}
+	fprintf(f, "], \"examples\": [");
+	for (size_t i = 0; i < d->n_ex; i++)
+		fprintf(f, "%s%.5f", i ? ", " : "", ex_held[i]);
 	fprintf(f, "], \"pool\": [");
 	for (size_t i = 0; i < npz; i++)
 		fprintf(f, "%s%.4f", i ? ", " : "", pz[i]);
@@ -379,15 +384,17 @@ static void debug_dump(const struct tdata *d, const struct known *k, size_t nk, 
 	fclose(f);
 }
 
-/* The mean of the scope-wide and the tagged-only precision and hit rate. A side with
- * nothing to say (no detection among the tags, no tagged yes) leaves the other. */
+/* The scope-wide and the tagged-only estimates together: precision as their mean, the
+ * hit rate three parts scope-wide to one tagged-only, since the tagged positives are
+ * the ones the rounds could find and their hit rate carries that choice in full. A side
+ * with nothing to say (no detection among the tags, no tagged yes) leaves the other. */
 static void mean_pr(double det, double tp, double pos, double kdet, double ktp, double kpos,
 		    double *p, double *r)
 {
 	double p1 = det > 0 ? tp / det : NAN, r1 = pos > 0 ? tp / pos : NAN;
 	double p2 = kdet > 0 ? ktp / kdet : NAN, r2 = kpos > 0 ? ktp / kpos : NAN;
 	*p = isnan(p2) ? p1 : isnan(p1) ? p2 : (p1 + p2) / 2;
-	*r = isnan(r2) ? r1 : isnan(r1) ? r2 : (r1 + r2) / 2;
+	*r = isnan(r2) ? r1 : isnan(r1) ? r2 : 0.75 * r1 + 0.25 * r2;
 }
 
 int trainer_estimate(const struct learn_index *ix, const struct tdata *d, const struct lmodel *final,
@@ -439,11 +446,24 @@ int trainer_estimate(const struct learn_index *ix, const struct tdata *d, const 
 	}
 	double *held = xmalloc((n + 1) * sizeof(double));
 	uint8_t *have = xcalloc(n + 1, 1), *use = xmalloc(n + 1);
+	/* The examples are dealt into the folds too: each is scored once by a model that
+	 * did not learn from it, a check of the hit rate that the rounds did not choose. */
+	uint8_t *ex_out = xcalloc(d->n_ex + 1, 1);
+	double *ex_held = xcalloc(d->n_ex + 1, sizeof(double));
+	struct tdata *dw = (struct tdata *)d;
 	for (int f = 0; f < FOLDS; f++) {
 		for (size_t i = 0; i < n; i++)
 			use[i] = group[i] >= 0 && fold[group[i]] != f;
+		for (size_t i = 0; i < d->n_ex; i++)
+			ex_out[i] = getenv("TX_EXF") && (int)(i % FOLDS) == f && d->n_ex > 1;
+		dw->ex_out = ex_out;
 		char e2[256];
 		struct lmodel *m = trainer_fit(ix, d, use, e2, sizeof(e2));
+		dw->ex_out = NULL;
+		if (m)
+			for (size_t i = 0; i < d->n_ex; i++)
+				if (ex_out[i])
+					ex_held[i] = model_logit(m, &d->exf[i]);
 		if (!m)
 			continue;
 		e->splits++;
@@ -518,7 +538,7 @@ int trainer_estimate(const struct learn_index *ix, const struct tdata *d, const 
 		h->cnt[b]++;
 		h->zsum[b] += pz[i];
 	}
-	debug_dump(d, k, nk, kinfo, pz, npz);
+	debug_dump(d, k, nk, kinfo, pz, npz, ex_held);
 	free(pz);
 
 	/* 2-3. Calibration, sums and the threshold with the best expected F1. */
@@ -545,6 +565,8 @@ int trainer_estimate(const struct learn_index *ix, const struct tdata *d, const 
 		free(h);
 		free(k);
 		free(kinfo);
+		free(ex_out);
+		free(ex_held);
 		(void)err;
 		(void)errlen;
 		return 1;
@@ -584,5 +606,7 @@ int trainer_estimate(const struct learn_index *ix, const struct tdata *d, const 
 	free(h);
 	free(k);
 	free(kinfo);
+	free(ex_out);
+	free(ex_held);
 	return 0;
 }
