@@ -547,19 +547,6 @@ static int train_vectors(struct learn_index *ix, learn_progress_fn progress, voi
 		o.epochs = tokens > 4000000 ? 1 : 3;
 	if (o.epochs > 25)
 		o.epochs = 25;
-	/* EXPERIMENT knobs (temporary) */
-	if (getenv("TX_VW"))
-		o.window = atoi(getenv("TX_VW"));
-	if (getenv("TX_VD"))
-		o.dims = atoi(getenv("TX_VD"));
-	if (getenv("TX_VE"))
-		o.epochs = atoi(getenv("TX_VE"));
-	if (getenv("TX_VMC"))
-		o.min_count = atoi(getenv("TX_VMC"));
-	if (getenv("TX_VSS"))
-		o.subsample = atof(getenv("TX_VSS"));
-	if (getenv("TX_VNEG"))
-		o.negative = atoi(getenv("TX_VNEG"));
 	if (vectors_train(ix, &o, progress, ctx, cancel) < 0)
 		return -1;
 	ix->vec_tokens = tokens;

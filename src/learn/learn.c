@@ -552,32 +552,10 @@ int learn_score_texts(store *st, const struct learn_index *ix, int64_t tracker,
 			    LEARN_FIRST_MODEL_ROUND, (long long)tracker);
 	text_stemmer *stem = text_stemmer_new();
 	struct feats f = {0};
-	const char *dump = getenv("TRACKER_DEBUG_DUMP");
-	FILE *df = NULL;
-	if (dump && *dump) {
-		char path[4096];
-		struct store_tracker *tt = NULL;
-		int done = 0;
-		if (store_tracker_get(st, tracker, &tt, err, errlen) == 0)
-			done = tt->rounds - (tt->round_open ? 1 : 0);
-		store_tracker_free(tt);
-		snprintf(path, sizeof(path), "%s/score-%lld-r%d.json", dump, (long long)tracker, done);
-		df = fopen(path, "w");
-		if (df)
-			fprintf(df, "{\"tracker\": %lld, \"threshold\": %.6f, \"n_tags\": %d, \"z\": [",
-				(long long)tracker, m->threshold, row->n_tags);
-	}
 	for (size_t i = 0; i < n; i++) {
 		feats_of_text(ix, stem, texts[i], &f);
-		double z = model_logit(m, &f);
-		scores[i] = sigmoid(z);
+		scores[i] = sigmoid(model_logit(m, &f));
 		match[i] = scores[i] >= m->threshold;
-		if (df)
-			fprintf(df, "%s%.5f", i ? ", " : "", z);
-	}
-	if (df) {
-		fprintf(df, "]}\n");
-		fclose(df);
 	}
 	feats_free(&f);
 	text_stemmer_free(stem);

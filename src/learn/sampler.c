@@ -4,7 +4,6 @@
 #include "sampler.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,7 +24,7 @@ static const char *const method_names[C_COUNT] = {
 };
 
 /* Mixture weights for rounds 1, 2-4 and 5 on. */
-static double mix[3][C_COUNT] = {
+static const double mix[3][C_COUNT] = {
 	{0.35, 0.35, 0.30, 0.00, 0.00},
 	{0.10, 0.10, 0.60, 0.20, 0.00},
 	{0.00, 0.00, 0.50, 0.45, 0.05},
@@ -198,14 +197,6 @@ int sampler_build(const struct learn_index *ix, const struct tdata *d, int numbe
 		  const struct lmodel *current, struct store_round_item **out, size_t *nout,
 		  char *err, size_t errlen)
 {
-	/* EXPERIMENT knobs (temporary): TX_MIX0/1/2 = "w,m,l,b,e" */
-	for (int ph = 0; ph < 3; ph++) {
-		char name[16];
-		snprintf(name, sizeof(name), "TX_MIX%d", ph);
-		const char *v = getenv(name);
-		if (v)
-			sscanf(v, "%lf,%lf,%lf,%lf,%lf", &mix[ph][0], &mix[ph][1], &mix[ph][2], &mix[ph][3], &mix[ph][4]);
-	}
 	int64_t *cand;
 	size_t n = candidates(ix, d, &cand);
 	*out = NULL;

@@ -3,14 +3,13 @@
 #include "trainer.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "xmalloc.h"
 
 /* Model settings: how much each feature block counts, and the regularisation. */
-static struct train_opts fit_opts = {
+static const struct train_opts fit_opts = {
 	.beta = {.w = 1.0f, .c = 1.0f, .d = 1.0f},
 	.C = 3.0,
 	.pos_weight = 0,
@@ -20,30 +19,7 @@ static struct train_opts fit_opts = {
  * random sentence is almost always a no, and these teach the model what ordinary talk
  * looks like. */
 #define BACKGROUND 300
-static size_t background_n = BACKGROUND;
 
-/* EXPERIMENT knobs (temporary) */
-static void knobs(void)
-{
-	static int done;
-	const char *v;
-	if (done)
-		return;
-	done = 1;
-	if ((v = getenv("TX_BD")))
-		fit_opts.beta.d = (float)atof(v);
-	if ((v = getenv("TX_BW")))
-		fit_opts.beta.w = (float)atof(v);
-	if ((v = getenv("TX_BC")))
-		fit_opts.beta.c = (float)atof(v);
-	if ((v = getenv("TX_C")))
-		fit_opts.C = atof(v);
-	if ((v = getenv("TX_PW")))
-		fit_opts.pos_weight = atof(v);
-	if ((v = getenv("TX_BG")))
-		background_n = (size_t)atoi(v);
-
-}
 
 #define BOOTSTRAP 100
 
@@ -152,20 +128,13 @@ static size_t background(const struct learn_index *ix, const struct tdata *d, in
 struct lmodel *trainer_fit(const struct learn_index *ix, const struct tdata *d,
 			   const uint8_t *use, char *err, size_t errlen)
 {
-	knobs();
-	int64_t bg[BACKGROUND * 10];
-	size_t nbg = background(ix, d, bg, background_n);
+	int64_t bg[BACKGROUND];
+	size_t nbg = background(ix, d, bg, BACKGROUND);
 	struct feats *bgf = xcalloc(nbg + 1, sizeof(*bgf));
 	struct train_item *items = xcalloc(d->n_ex + d->n_tags + nbg + 1, sizeof(*items));
 	size_t n = 0;
-	static int ex_copies = -1;
-	if (ex_copies < 0)
-		ex_copies = getenv("TX_EXW") ? atoi(getenv("TX_EXW")) : 1;
-	items = xrealloc(items, (d->n_ex * (size_t)ex_copies + d->n_tags + nbg + 1) * sizeof(*items));
-	for (int c = 0; c < ex_copies; c++)
-		for (size_t i = 0; i < d->n_ex; i++)
-			if (!d->ex_out || !d->ex_out[i])
-				items[n++] = (struct train_item){&d->exf[i], 1};
+	for (size_t i = 0; i < d->n_ex; i++)
+		items[n++] = (struct train_item){&d->exf[i], 1};
 	for (size_t i = 0; i < d->n_tags; i++)
 		if (tag_trainable(&d->tags[i]) && (!use || use[i]))
 			items[n++] = (struct train_item){&d->tagf[i], d->tags[i].label == STORE_TAG_YES};
@@ -355,35 +324,6 @@ static void sums(const struct estimate_in *in, double *a, double *b, double *det
 	free(w);
 }
 
-/* With TRACKER_DEBUG_DUMP=DIR, what the estimate saw goes to DIR as JSON for study. */
-static void debug_dump(const struct tdata *d, const struct known *k, size_t nk, const size_t *kinfo,
-		       const double *pz, size_t npz, const double *ex_held)
-{
-	const char *dir = getenv("TRACKER_DEBUG_DUMP");
-	if (!dir || !*dir)
-		return;
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/est-%lld-r%d.json", dir, (long long)d->tracker, d->rounds_done);
-	FILE *f = fopen(path, "w");
-	if (!f)
-		return;
-	fprintf(f, "{\"tracker\": %lld, \"name\": \"%s\", \"rounds\": %d, \"known\": [",
-		(long long)d->tracker, d->t->live.name, d->rounds_done);
-	for (size_t i = 0; i < nk; i++) {
-		const struct store_tag *t = &d->tags[kinfo[i]];
-		fprintf(f, "%s[%.5f, %.0f, %d, %.6g, \"%s\", %d]", i ? ", " : "", k[i].z, k[i].y,
-			k[i].group, t->prob, t->method ? t->method : "", t->audit);
-	}
-	fprintf(f, "], \"examples\": [");
-	for (size_t i = 0; i < d->n_ex; i++)
-		fprintf(f, "%s%.5f", i ? ", " : "", ex_held[i]);
-	fprintf(f, "], \"pool\": [");
-	for (size_t i = 0; i < npz; i++)
-		fprintf(f, "%s%.4f", i ? ", " : "", pz[i]);
-	fprintf(f, "]}\n");
-	fclose(f);
-}
-
 /* The scope-wide and the tagged-only estimates together: precision as their mean, the
  * hit rate three parts scope-wide to one tagged-only, since the tagged positives are
  * the ones the rounds could find and their hit rate carries that choice in full. A side
@@ -446,24 +386,11 @@ int trainer_estimate(const struct learn_index *ix, const struct tdata *d, const 
 	}
 	double *held = xmalloc((n + 1) * sizeof(double));
 	uint8_t *have = xcalloc(n + 1, 1), *use = xmalloc(n + 1);
-	/* The examples are dealt into the folds too: each is scored once by a model that
-	 * did not learn from it, a check of the hit rate that the rounds did not choose. */
-	uint8_t *ex_out = xcalloc(d->n_ex + 1, 1);
-	double *ex_held = xcalloc(d->n_ex + 1, sizeof(double));
-	struct tdata *dw = (struct tdata *)d;
 	for (int f = 0; f < FOLDS; f++) {
 		for (size_t i = 0; i < n; i++)
 			use[i] = group[i] >= 0 && fold[group[i]] != f;
-		for (size_t i = 0; i < d->n_ex; i++)
-			ex_out[i] = getenv("TX_EXF") && (int)(i % FOLDS) == f && d->n_ex > 1;
-		dw->ex_out = ex_out;
 		char e2[256];
 		struct lmodel *m = trainer_fit(ix, d, use, e2, sizeof(e2));
-		dw->ex_out = NULL;
-		if (m)
-			for (size_t i = 0; i < d->n_ex; i++)
-				if (ex_out[i])
-					ex_held[i] = model_logit(m, &d->exf[i]);
 		if (!m)
 			continue;
 		e->splits++;
@@ -480,7 +407,6 @@ int trainer_estimate(const struct learn_index *ix, const struct tdata *d, const 
 	/* Known tags: trainable ones by their held-out logit; audit ones, never trained on,
 	 * by the final model's. */
 	struct known *k = xcalloc(n + 1, sizeof(*k));
-	size_t *kinfo = xcalloc(n + 1, sizeof(size_t));
 	size_t nk = 0;
 	uint8_t *tagged = xcalloc((size_t)ix->max_id + 1, 1);
 	for (size_t i = 0; i < n; i++) {
@@ -491,7 +417,6 @@ int trainer_estimate(const struct learn_index *ix, const struct tdata *d, const 
 			tagged[t->sentence] = 1;
 		if (tag_trainable(t) && !have[i])
 			continue;
-		kinfo[nk] = i;
 		k[nk].z = tag_trainable(t) ? held[i] : model_logit(final, &d->tagf[i]);
 		k[nk].y = t->label == STORE_TAG_YES;
 		k[nk].group = group[i];
@@ -538,7 +463,6 @@ int trainer_estimate(const struct learn_index *ix, const struct tdata *d, const 
 		h->cnt[b]++;
 		h->zsum[b] += pz[i];
 	}
-	debug_dump(d, k, nk, kinfo, pz, npz, ex_held);
 	free(pz);
 
 	/* 2-3. Calibration, sums and the threshold with the best expected F1. */
@@ -564,9 +488,6 @@ int trainer_estimate(const struct learn_index *ix, const struct tdata *d, const 
 		free(ktp);
 		free(h);
 		free(k);
-		free(kinfo);
-		free(ex_out);
-		free(ex_held);
 		(void)err;
 		(void)errlen;
 		return 1;
@@ -605,8 +526,5 @@ int trainer_estimate(const struct learn_index *ix, const struct tdata *d, const 
 	free(ktp);
 	free(h);
 	free(k);
-	free(kinfo);
-	free(ex_out);
-	free(ex_held);
 	return 0;
 }

@@ -21,7 +21,6 @@ struct tdata {
 	struct pool pool;			/* sentences in scope */
 	int rounds_done;			/* completed rounds */
 	int rounds;				/* rounds made */
-	const uint8_t *ex_out;			/* examples left out of training (NULL: none) */
 };
 
 int tdata_load(store *st, const struct learn_index *ix, int64_t tracker, struct tdata *d,
