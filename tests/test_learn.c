@@ -1355,7 +1355,7 @@ static void estimate_world(uint64_t seed)
 static void test_estimate_accuracy(void)
 {
 	for (int k = 0; k < 2; k++) {
-		char name[160], table[1024];
+		char name[256], table[1024];
 		int round = k ? 6 : 4, n = est_n[k] < EST_WORLDS ? est_n[k] : EST_WORLDS;
 		snprintf(name, sizeof(name), "estimate: after round %d, precision within 0.10 and recall "
 			 "within 0.15 of the truth on held-out calls on average over %d workspaces (0.25 "
