@@ -1,5 +1,5 @@
 /* Training and honest estimates: a tracker's data, the model fit, cross-validation by
- * call with sampling weights, the operating threshold and the ranges. */
+ * call, the calibration over the scope, the operating threshold and the ranges. */
 #include "trainer.h"
 
 #include <math.h>
@@ -20,7 +20,7 @@ static const struct train_opts fit_opts = {
  * looks like. */
 #define BACKGROUND 300
 
-
+/* Resamples of the calls behind the ranges. */
 #define BOOTSTRAP 100
 
 /* ------------------------------------------------------------------ data */
@@ -31,14 +31,19 @@ void tdata_free(struct tdata *d)
 		feats_free(&d->exf[i]);
 	for (size_t i = 0; d->tagf && i < d->n_tags; i++)
 		feats_free(&d->tagf[i]);
+	for (size_t i = 0; d->bgf && i < d->n_bg; i++)
+		feats_free(&d->bgf[i]);
 	free(d->exf);
 	free(d->tagf);
+	free(d->bgf);
 	store_examples_free(d->ex, d->n_ex);
 	store_tags_free(d->tags, d->n_tags);
 	store_tracker_free(d->t);
 	pool_free(&d->pool);
 	memset(d, 0, sizeof(*d));
 }
+
+static size_t background(const struct tdata *d, int64_t *out, size_t want);
 
 int tdata_load(store *st, const struct learn_index *ix, int64_t tracker, struct tdata *d,
 	       char *err, size_t errlen)
@@ -65,6 +70,11 @@ int tdata_load(store *st, const struct learn_index *ix, int64_t tracker, struct 
 	for (size_t i = 0; i < d->n_tags; i++)
 		if (d->tags[i].sentence <= ix->max_id)
 			feats_of_sentence(ix, d->tags[i].sentence, &d->tagf[i]);
+	int64_t bg[BACKGROUND];
+	d->n_bg = background(d, bg, BACKGROUND);
+	d->bgf = xcalloc(d->n_bg + 1, sizeof(*d->bgf));
+	for (size_t i = 0; i < d->n_bg; i++)
+		feats_of_sentence(ix, bg[i], &d->bgf[i]);
 	return 0;
 }
 
@@ -104,7 +114,7 @@ uint64_t tdata_fingerprint(const struct learn_index *ix, const struct tdata *d)
 /* Background sentences: a fixed random sample of the scope, minus those whose tag is
  * trained on and audit items (never trained on, not even as background). A NOT SURE tag
  * leaves its sentence as it was, untagged, so it changes nothing. */
-static size_t background(const struct learn_index *ix, const struct tdata *d, int64_t *out, size_t want)
+static size_t background(const struct tdata *d, int64_t *out, size_t want)
 {
 	struct rng r;
 	size_t n = 0;
@@ -118,7 +128,6 @@ static size_t background(const struct learn_index *ix, const struct tdata *d, in
 			skip = d->tags[i].sentence == id && (tag_trainable(&d->tags[i]) || d->tags[i].audit);
 		for (size_t i = 0; i < n && !skip; i++)
 			skip = out[i] == id;
-		(void)ix;
 		if (!skip)
 			out[n++] = id;
 	}
@@ -128,24 +137,16 @@ static size_t background(const struct learn_index *ix, const struct tdata *d, in
 struct lmodel *trainer_fit(const struct learn_index *ix, const struct tdata *d,
 			   const uint8_t *use, char *err, size_t errlen)
 {
-	int64_t bg[BACKGROUND];
-	size_t nbg = background(ix, d, bg, BACKGROUND);
-	struct feats *bgf = xcalloc(nbg + 1, sizeof(*bgf));
-	struct train_item *items = xcalloc(d->n_ex + d->n_tags + nbg + 1, sizeof(*items));
+	struct train_item *items = xcalloc(d->n_ex + d->n_tags + d->n_bg + 1, sizeof(*items));
 	size_t n = 0;
 	for (size_t i = 0; i < d->n_ex; i++)
 		items[n++] = (struct train_item){&d->exf[i], 1};
 	for (size_t i = 0; i < d->n_tags; i++)
 		if (tag_trainable(&d->tags[i]) && (!use || use[i]))
 			items[n++] = (struct train_item){&d->tagf[i], d->tags[i].label == STORE_TAG_YES};
-	for (size_t i = 0; i < nbg; i++) {
-		feats_of_sentence(ix, bg[i], &bgf[i]);
-		items[n++] = (struct train_item){&bgf[i], 0};
-	}
+	for (size_t i = 0; i < d->n_bg; i++)
+		items[n++] = (struct train_item){&d->bgf[i], 0};
 	struct lmodel *m = model_train(ix, items, n, &fit_opts, err, errlen);
-	for (size_t i = 0; i < nbg; i++)
-		feats_free(&bgf[i]);
-	free(bgf);
 	free(items);
 	return m;
 }

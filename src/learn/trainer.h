@@ -19,6 +19,8 @@ struct tdata {
 	size_t n_tags;
 	struct feats *tagf;			/* features of each tagged sentence */
 	struct pool pool;			/* sentences in scope */
+	struct feats *bgf;			/* background sentences taken as no */
+	size_t n_bg;
 	int rounds_done;			/* completed rounds */
 	int rounds;				/* rounds made */
 };
