@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "sampler.h"
 #include "trainer.h"
@@ -667,10 +666,6 @@ int learn_activate(store *st, const struct learn_index *ix, int64_t tracker, int
 		errf(err, errlen, "cancelled");
 		goto out;
 	}
-	int64_t now = (int64_t)time(NULL);
-	const char *fake = getenv("TRACKER_NOW");
-	if (fake && *fake)
-		now = strtoll(fake, NULL, 10);
 	if (store_tracker_set_active(st, tracker, 1, months, err, errlen) < 0 ||
 	    store_tracker_set_live_model(st, tracker, row->id, err, errlen) < 0 ||
 	    store_model_set_state(st, row->id, STORE_MODEL_PUBLISHED, err, errlen) < 0)
@@ -679,7 +674,6 @@ int learn_activate(store *st, const struct learn_index *ix, int64_t tracker, int
 	t = NULL;
 	if (store_tracker_get(st, tracker, &t, err, errlen) < 0)
 		goto out;
-	(void)now;
 	if (store_scored(st, ix, tracker, row->id, m, t->activated_at, months, detections, err, errlen) < 0)
 		goto out;
 	if (progress)

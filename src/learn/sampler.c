@@ -297,11 +297,9 @@ int sampler_build(const struct learn_index *ix, const struct tdata *d, int numbe
 		it[got].prob = (double)n_audit / (double)n;
 		got++;
 	}
-	size_t draws = 0;
 	size_t *which = xmalloc((want + 1) * sizeof(size_t));
 	for (size_t tries = 0; got < want && tries < 20000; tries++) {
 		size_t i = pick(cum, n, rng_unit(&r) * acc);
-		draws++;
 		int dup = 0;
 		for (size_t j = 0; j < got && !dup; j++)
 			dup = it[j].sentence == cand[i];
@@ -324,7 +322,6 @@ int sampler_build(const struct learn_index *ix, const struct tdata *d, int numbe
 		double p = 1 - pow(1 - qi, (double)(drawn ? drawn : 1));
 		it[j].prob = p > 0 ? p : qi;
 	}
-	(void)draws;
 	/* Shuffle so that the audit items and methods do not show by position. */
 	for (size_t j = got; j > 1; j--) {
 		size_t k = rng_below(&r, j);

@@ -341,6 +341,8 @@ static void mean_pr(double det, double tp, double pos, double kdet, double ktp, 
 int trainer_estimate(const struct learn_index *ix, const struct tdata *d, const struct lmodel *final,
 		     struct estimate *e, char *err, size_t errlen)
 {
+	(void)err;	/* nothing here can fail; err is kept for the callers' uniform use */
+	(void)errlen;
 	e->threshold = 0.5;
 	e->precision = e->recall = e->f1 = NAN;
 	e->precision_lo = e->precision_hi = e->recall_lo = e->recall_hi = NAN;
@@ -489,8 +491,6 @@ int trainer_estimate(const struct learn_index *ix, const struct tdata *d, const 
 		free(ktp);
 		free(h);
 		free(k);
-		(void)err;
-		(void)errlen;
 		return 1;
 	}
 	double zt = h->lo + best * h->width;
