@@ -16,6 +16,7 @@
  * for all (600 calls, seed 1) that later benchmarks may read; copy it before changing it. */
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <sched.h>
 #include <spawn.h>
 #include <stdarg.h>
@@ -684,6 +685,233 @@ static int bench_learn_large(struct bench *b)
 	return bench_learn_size(b, 10000, "learn.large", 1.0);
 }
 
+/* ------------------------------------------------------------------ quality on the demo */
+
+/* A demo workspace in a temporary store, with its ground truth: label[id] is the concept
+ * number (0 for none) of sentence id. */
+struct truth_ws {
+	store *st;
+	char db[4300], labels[4300];
+	char names[16][64];
+	int n_names;
+	uint8_t *label;
+	int64_t max_id;
+};
+
+static int concept_no(struct truth_ws *w, const char *name)
+{
+	for (int i = 0; i < w->n_names; i++)
+		if (!strcmp(w->names[i], name))
+			return i + 1;
+	if (w->n_names == 16)
+		return 0;
+	snprintf(w->names[w->n_names], sizeof(w->names[0]), "%s", name);
+	return ++w->n_names;
+}
+
+static int truth_ws_make(struct bench *b, struct truth_ws *w, int calls, uint64_t seed, int index,
+			 char *err, size_t errlen)
+{
+	struct demo_report rep;
+	snprintf(w->db, sizeof(w->db), "%s/quality-%llu.db", b->dir, (unsigned long long)seed);
+	snprintf(w->labels, sizeof(w->labels), "%s/quality-%llu.labels", b->dir, (unsigned long long)seed);
+	remove_db(w->db);
+	struct demo_options o = {.calls = calls, .seed = seed, .anchor_unix = 1790000000, .labels = w->labels};
+	if (store_open(w->db, &w->st, err, errlen) < 0 || store_begin(w->st, err, errlen) < 0 ||
+	    demo_generate(w->st, &o, &rep, err, errlen) < 0 ||
+	    (index && learn_index_update(w->st, NULL, NULL, NULL, err, errlen) < 0) ||
+	    store_commit(w->st, err, errlen) < 0)
+		return -1;
+	struct store_summary sum;
+	if (store_summary_get(w->st, &sum, err, errlen) < 0)
+		return -1;
+	w->max_id = sum.max_sentence;
+	w->label = xcalloc((size_t)w->max_id + 1, 1);
+	FILE *f = fopen(w->labels, "r");
+	char line[256];
+	while (f && fgets(line, sizeof(line), f)) {
+		long long id;
+		char name[128];
+		if (sscanf(line, "%lld %127s", &id, name) == 2 && id > 0 && id <= w->max_id)
+			w->label[id] = (uint8_t)concept_no(w, name);
+	}
+	if (f)
+		fclose(f);
+	return 0;
+}
+
+static void truth_ws_free(struct truth_ws *w)
+{
+	store_close(w->st);
+	remove_db(w->db);
+	unlink(w->labels);
+	free(w->label);
+}
+
+struct scored {
+	double s;
+	int y;
+};
+
+static int cmp_scored(const void *a, const void *b)
+{
+	const struct scored *x = a, *y = b;
+	return x->s < y->s ? 1 : x->s > y->s ? -1 : 0;
+}
+
+/* Average precision with tied scores as one step, as the benchmark harness counts it. */
+static double average_precision(struct scored *v, size_t n)
+{
+	size_t pos = 0, tp = 0;
+	for (size_t i = 0; i < n; i++)
+		pos += v[i].y;
+	if (!pos)
+		return 0;
+	qsort(v, n, sizeof(*v), cmp_scored);
+	double ap = 0, prev = 0;
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		while (j < n && v[j].s == v[i].s)
+			tp += (size_t)v[j++].y;
+		double r = (double)tp / (double)pos;
+		ap += (r - prev) * (double)tp / (double)j;
+		prev = r;
+		i = j;
+	}
+	return ap;
+}
+
+/* Trackers for every demo concept, built in one workspace by rounds answered from its
+ * ground truth, judged on the sentences of another demo workspace (other calls, made
+ * with another seed): F1 of `match`, average precision of the scores, and how far the
+ * overview's estimates land from the true precision and hit rate. */
+static int bench_demo_quality(struct bench *b)
+{
+	char err[1024];
+	struct truth_ws a = {0}, t = {0};
+	struct learn_index *ix = NULL;
+	int rc = -1;
+	if (truth_ws_make(b, &a, 600, 1, 1, err, sizeof(err)) < 0 ||
+	    truth_ws_make(b, &t, 300, 2, 0, err, sizeof(err)) < 0 ||
+	    learn_index_load(a.st, &ix, NULL, NULL, NULL, err, sizeof(err)) < 0) {
+		fprintf(stderr, "bench: demo quality: %s\n", err);
+		goto out;
+	}
+	/* The judging texts: every sentence of the other workspace. */
+	size_t nt = 0;
+	char **texts = xcalloc((size_t)t.max_id + 1, sizeof(char *));
+	int *tlabel = xcalloc((size_t)t.max_id + 1, sizeof(int));
+	for (int64_t id = 1; id <= t.max_id; id++) {
+		struct store_sentence *s;
+		size_t n, k;
+		if (store_sentence_context(t.st, id, 0, 0, &s, &n, &k, err, sizeof(err)) != 0)
+			continue;
+		texts[nt] = xstrdup(s[k].text);
+		tlabel[nt++] = t.label[id] ? concept_no(&a, t.names[t.label[id] - 1]) : 0;
+		store_sentences_free(s, n);
+	}
+	const int checks[2] = {4, 10};
+	double f1s[2] = {0}, aps[2] = {0}, errs[2] = {0};
+	int counted[2] = {0};
+	double *scores = xmalloc((nt + 1) * sizeof(double));
+	int *match = xmalloc((nt + 1) * sizeof(int));
+	struct scored *sv = xmalloc((nt + 1) * sizeof(*sv));
+	for (int c = 1; c <= a.n_names; c++) {
+		struct store_settings set = {.name = a.names[c - 1], .description = "",
+					     .by = STORE_BY_ANY, .scope = STORE_SCOPE_ALL};
+		int64_t tracker;
+		if (store_begin(a.st, err, sizeof(err)) < 0 ||
+		    store_tracker_create(a.st, &set, &tracker, err, sizeof(err)) < 0)
+			goto fail;
+		/* Five examples spread over the concept's sentences. */
+		int64_t ids[4096];
+		size_t nids = 0;
+		for (int64_t id = 1; id <= a.max_id && nids < 4096; id++)
+			if (a.label[id] == c)
+				ids[nids++] = id;
+		for (size_t i = 0; i < 5 && i < nids; i++) {
+			struct store_sentence *s;
+			size_t n, k;
+			if (store_sentence_context(a.st, ids[i * nids / 5], 0, 0, &s, &n, &k, err, sizeof(err)) == 0) {
+				store_example_add(a.st, tracker, s[k].text, NULL, err, sizeof(err));
+				store_sentences_free(s, n);
+			}
+		}
+		if (store_commit(a.st, err, sizeof(err)) < 0)
+			goto fail;
+		for (int r = 1, k = 0; r <= checks[1]; r++) {
+			struct store_round *round = NULL;
+			if (store_begin(a.st, err, sizeof(err)) < 0 ||
+			    learn_round(a.st, ix, tracker, &round, NULL, err, sizeof(err)) < 0)
+				goto fail;
+			for (size_t i = 0; i < round->n_items; i++) {
+				int64_t sid = round->items[i].sentence;
+				if (learn_tag(a.st, ix, tracker, sid, a.label[sid] == c ? STORE_TAG_YES : STORE_TAG_NO,
+					      NULL, err, sizeof(err)) < 0) {
+					store_round_free(round);
+					goto fail;
+				}
+			}
+			store_round_free(round);
+			if (store_commit(a.st, err, sizeof(err)) < 0)
+				goto fail;
+			if (r != checks[k])
+				continue;
+			struct learn_overview *o = NULL;
+			if (learn_overview_get(a.st, ix, tracker, &o, err, sizeof(err)) < 0 ||
+			    learn_score_texts(a.st, ix, tracker, (const char *const *)texts, nt, scores, match,
+					      err, sizeof(err)) < 0) {
+				learn_overview_free(o);
+				goto fail;
+			}
+			size_t tp = 0, fp = 0, fn = 0;
+			for (size_t i = 0; i < nt; i++) {
+				int y = tlabel[i] == c;
+				tp += match[i] && y;
+				fp += match[i] && !y;
+				fn += !match[i] && y;
+				sv[i].s = scores[i];
+				sv[i].y = y;
+			}
+			double p = tp + fp ? (double)tp / (double)(tp + fp) : 0;
+			double rr = tp + fn ? (double)tp / (double)(tp + fn) : 0;
+			f1s[k] += p + rr > 0 ? 2 * p * rr / (p + rr) : 0;
+			aps[k] += average_precision(sv, nt);
+			if (!isnan(o->precision) && !isnan(o->recall))
+				errs[k] += (fabs(o->precision - p) + fabs(o->recall - rr)) / 2;
+			counted[k]++;
+			learn_overview_free(o);
+			k++;
+		}
+		continue;
+fail:
+		store_rollback(a.st);
+		fprintf(stderr, "bench: demo quality: %s: %s\n", a.names[c - 1], err);
+	}
+	for (int k = 0; k < 2; k++) {
+		char key[64];
+		int n = counted[k] ? counted[k] : 1;
+		snprintf(key, sizeof(key), "quality.demo@%d", checks[k]);
+		report(key, "F1 %.3f, AP %.3f, estimate error %.3f (mean over %d demo concepts, trackers "
+		       "built in a 600-call demo workspace by %d rounds answered from its ground truth, "
+		       "judged on the %s sentences of another demo workspace, seed 2)",
+		       f1s[k] / n, aps[k] / n, errs[k] / n, counted[k], checks[k], grouped((double)nt));
+	}
+	free(scores);
+	free(match);
+	free(sv);
+	for (size_t i = 0; i < nt; i++)
+		free(texts[i]);
+	free(texts);
+	free(tlabel);
+	rc = 0;
+out:
+	learn_index_free(ix);
+	truth_ws_free(&a);
+	truth_ws_free(&t);
+	return rc;
+}
+
 static const struct {
 	const char *name;
 	int (*run)(struct bench *b);
@@ -694,6 +922,7 @@ static const struct {
 	{"demo.command", bench_demo_command},
 	{"learn.demo", bench_learn_demo},
 	{"learn.large", bench_learn_large},
+	{"quality.demo", bench_demo_quality},
 };
 
 #define N_BENCHES (sizeof(benches) / sizeof(benches[0]))
