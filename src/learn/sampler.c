@@ -30,7 +30,7 @@ static const char *const method_names[C_COUNT] = {
  * because a rare concept is almost never met at random. */
 static const double mix[3][C_COUNT] = {
 	{0.325, 0.325, 0.30, 0.00, 0.05},
-	{0.10, 0.10, 0.55, 0.20, 0.05},
+	{0.10, 0.10, 0.45, 0.30, 0.05},
 	{0.00, 0.00, 0.50, 0.45, 0.05},
 };
 
