@@ -1,6 +1,7 @@
 /* The command line: global options, the command table, help, shared helpers. */
 #include "cli.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -210,6 +211,29 @@ int cli_fail(const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	return CLI_FAIL;
+}
+
+char *cli_read_file(const char *path, size_t *len)
+{
+	FILE *f = !strcmp(path, "-") ? stdin : fopen(path, "r");
+	if (!f)
+		return NULL;
+	struct sbuf b = {0};
+	char buf[65536];
+	size_t k;
+	while ((k = fread(buf, 1, sizeof(buf), f)) > 0)
+		sbuf_addn(&b, buf, k);
+	int bad = ferror(f);
+	if (f != stdin)
+		fclose(f);
+	if (bad) {
+		sbuf_free(&b);
+		errno = EIO;
+		return NULL;
+	}
+	if (len)
+		*len = b.len;
+	return sbuf_take(&b);
 }
 
 int cli_tracker_ref(struct cli *c, const char *ref, long long *id)

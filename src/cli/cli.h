@@ -36,6 +36,10 @@ int cli_usage_error(struct cli *c, const char *fmt, ...) __attribute__((format(p
 /* Prints "tracker: message" to stderr; returns CLI_FAIL. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* The whole of a file ("-": standard input) as a NUL-terminated string owned by the
+ * caller; *len (may be NULL) gets its length. NULL with errno set when it cannot be read. */
+char *cli_read_file(const char *path, size_t *len);
+
 /* Reads the tracker argument (id or unique name); prints why and returns -1 if none. */
 int cli_tracker_ref(struct cli *c, const char *ref, long long *id);
 

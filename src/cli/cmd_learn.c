@@ -228,19 +228,11 @@ static int run_tag(struct cli *c, int argc, char **argv)
 			free(pos);
 			return cli_usage_error(c, "give SENTENCE LABEL or --file, not both");
 		}
-		FILE *f = !strcmp(file, "-") ? stdin : fopen(file, "r");
-		if (!f) {
+		content = cli_read_file(file, NULL);
+		if (!content) {
 			free(pos);
 			return cli_fail("%s: %s", file, strerror(errno));
 		}
-		struct sbuf b = {0};
-		char buf[4096];
-		size_t k;
-		while ((k = fread(buf, 1, sizeof(buf), f)) > 0)
-			sbuf_addn(&b, buf, k);
-		if (f != stdin)
-			fclose(f);
-		content = sbuf_take(&b);
 		int ln = 0;
 		for (char *p = content, *q; p && *p; p = q) {
 			q = strchr(p, '\n');
@@ -869,17 +861,12 @@ static int run_import_tracker(struct cli *c, int argc, char **argv)
 	}
 	const char *file = pos[0];
 	free(pos);
-	FILE *f = fopen(file, "r");
-	if (!f)
+	size_t len;
+	char *text = cli_read_file(file, &len);
+	if (!text)
 		return cli_fail("%s: %s", file, strerror(errno));
-	struct sbuf b = {0};
-	char buf[4096];
-	size_t k;
-	while ((k = fread(buf, 1, sizeof(buf), f)) > 0)
-		sbuf_addn(&b, buf, k);
-	fclose(f);
-	cJSON *o = cJSON_ParseWithLength(b.s ? b.s : "", b.len);
-	sbuf_free(&b);
+	cJSON *o = cJSON_ParseWithLength(text, len);
+	free(text);
 	const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(o, "format");
 	if (!o || !cJSON_IsString(fmt) || strcmp(fmt->valuestring, "tracker-export-1")) {
 		cJSON_Delete(o);

@@ -505,19 +505,11 @@ static int examples_add(struct cli *c, long long id, char **texts, int n, const 
 	if (store_examples_list(c->st, id, &ex, &nex, err, sizeof(err)) < 0)
 		return cli_fail("%s", err);
 	if (file) {
-		FILE *f = !strcmp(file, "-") ? stdin : fopen(file, "r");
-		if (!f) {
+		content = cli_read_file(file, NULL);
+		if (!content) {
 			store_examples_free(ex, nex);
 			return cli_fail("%s: %s", file, strerror(errno));
 		}
-		struct sbuf b = {0};
-		char buf[4096];
-		size_t k;
-		while ((k = fread(buf, 1, sizeof(buf), f)) > 0)
-			sbuf_addn(&b, buf, k);
-		if (f != stdin)
-			fclose(f);
-		content = sbuf_take(&b);
 		int ln = 0;
 		for (char *p = content, *q; p && *p; p = q) {
 			q = strchr(p, '\n');
