@@ -64,6 +64,8 @@ struct store_party_in {
 	char *ext_id;		/* the id used in the import file (borrowed) */
 	char *name;		/* display name (borrowed) */
 	int side;		/* enum store_side */
+	int channel;		/* the recording's channel that carries this party, from 1;
+				 * 0 when all channels are theirs (mixed to play) */
 };
 
 struct store_sentence_in {
@@ -141,6 +143,7 @@ struct store_sentence {
 	int side;		/* enum store_side */
 	char *speaker;		/* party name */
 	char *text;
+	int channel;		/* the speaker's channel of the recording, from 1; 0: all */
 };
 
 void store_sentences_free(struct store_sentence *s, size_t n);

@@ -127,5 +127,34 @@ if run 0 demo --db "$D" --calls 2 --audio lazy; then
 	fi
 fi
 
+name="snippet: a speaker's own channel of a stereo recording, when the import says which"
+# left: noise (the company), right: silence (the customer)
+sox -D -n -r 16000 -c 1 -b 16 "$T/l.wav" synth 6 whitenoise vol 0.3 2>/dev/null
+sox -D -n -r 16000 -c 1 -b 16 "$T/r.wav" trim 0 6 2>/dev/null
+sox -D -M "$T/l.wav" "$T/r.wav" "$T/stereo.wav" 2>/dev/null
+cat >"$T/stereo.json" <<'EOF'
+{"id": "call-stereo", "title": "Stereo call", "started": "2026-03-04T15:00:00Z",
+ "audio": "stereo.wav",
+ "parties": [{"id": "p1", "name": "Dana Reyes", "affiliation": "company", "channel": "left"},
+             {"id": "p2", "name": "Lee Park", "affiliation": "customer", "channel": 2}],
+ "transcript": [{"speaker": "p1", "start_ms": 500, "end_ms": 2000, "text": "Welcome aboard."},
+                {"speaker": "p2", "start_ms": 3000, "end_ms": 4500, "text": "Glad to be here."}]}
+EOF
+if run 0 import --db "$W" "$T/stereo.json"; then
+	a=$(sentence_id "$W" call-stereo 1)
+	b=$(sentence_id "$W" call-stereo 2)
+	if run 0 snippet --db "$W" "$a" --out "$T/sa.wav" --lead-in 0 --lead-out 0 &&
+	   run 0 snippet --db "$W" "$b" --out "$T/sb.wav" --lead-in 0 --lead-out 0; then
+		check test "$(soxi -c "$T/sa.wav")" = 1
+		# the company's sentence is the left channel, sample for sample
+		sox "$T/l.wav" -t raw "$T/want.raw" trim 8000s 24000s
+		sox "$T/sa.wav" -t raw "$T/got.raw"
+		check cmp -s "$T/want.raw" "$T/got.raw"
+		# the customer's is the silent right channel
+		peak=$(sox "$T/sb.wav" -n stat 2>&1 | awk '/Maximum amplitude/ { print $3 }')
+		check python3 -c "import sys; sys.exit(0 if abs(float('$peak')) == 0 else 1)"
+	fi
+fi
+
 echo "audio-cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -548,6 +548,47 @@ static void test_import_json(void)
 		free(b);
 	}
 
+	TEST("import: a party's channel of a stereo recording is kept with its sentences");
+	{
+		const char *text = "{\"id\": \"ch-1\", \"started\": \"2026-03-02T15:00:00Z\","
+			" \"parties\": [{\"id\": \"p1\", \"name\": \"Dana\", \"affiliation\": \"company\","
+			" \"channel\": \"left\"}, {\"id\": \"p2\", \"name\": \"Lee\", \"affiliation\":"
+			" \"customer\", \"channel\": 2}, {\"id\": \"p3\", \"name\": \"Sam\", \"affiliation\":"
+			" \"customer\"}], \"transcript\": [{\"speaker\": \"p1\", \"start_ms\": 0, \"end_ms\": 900,"
+			" \"text\": \"Hello.\"}, {\"speaker\": \"p2\", \"start_ms\": 1000, \"end_ms\": 1900,"
+			" \"text\": \"Hi.\"}, {\"speaker\": \"p3\", \"start_ms\": 2000, \"end_ms\": 2900,"
+			" \"text\": \"Hey.\"}]}\n";
+		const char *p = write_file("channel.jsonl", text);
+		CHECK_MSG(import1(st, p, &rep, err, sizeof(err)) == 0, "%s", err);
+		ingest_report_free(&rep);
+		struct store_call *c = NULL;
+		struct store_sentence *ss = NULL;
+		size_t ns = 0;
+		if (store_call_get(st, "ch-1", &c, err, sizeof(err)) == 0 &&
+		    store_call_sentences(st, c->id, &ss, &ns, err, sizeof(err)) == 0 && ns == 3) {
+			CHECK_INT(ss[0].channel, 1);
+			CHECK_INT(ss[1].channel, 2);
+			CHECK_INT(ss[2].channel, 0);
+		} else {
+			CHECK_MSG(0, "call ch-1 with 3 sentences: %s", err);
+		}
+		store_sentences_free(ss, ns);
+		store_calls_free(c, c ? 1 : 0);
+	}
+
+	TEST("import: a channel that is not left, right or 1 to 8 names the party and line");
+	{
+		const char *text = "{\"id\": \"ch-2\", \"started\": \"2026-03-02T15:00:00Z\","
+			" \"parties\": [{\"id\": \"p1\", \"name\": \"Dana\", \"affiliation\": \"company\","
+			" \"channel\": \"middle\"}], \"transcript\": [{\"speaker\": \"p1\", \"start_ms\": 0,"
+			" \"end_ms\": 900, \"text\": \"Hello.\"}]}\n";
+		const char *p = write_file("channel-bad.jsonl", text);
+		CHECK_INT(import1(st, p, &rep, err, sizeof(err)), -1);
+		CHECK_MSG(contains(err, "channel-bad.jsonl:1: call ch-2: party p1") && contains(err, "channel"),
+			  "%s", err);
+		ingest_report_free(&rep);
+	}
+
 	TEST("import: a byte order mark at the start is allowed");
 	{
 		char *c = call_line("bom-1", GOOD_TR);

@@ -254,6 +254,7 @@ static void test_open(void)
 			"CREATE UNIQUE INDEX sentences_call ON sentences(call, idx);"
 			"CREATE INDEX sentences_party ON sentences(party);"
 			"CREATE INDEX sentences_side ON sentences(side, call);"
+			"ALTER TABLE parties DROP COLUMN channel;"
 			"DELETE FROM state; PRAGMA user_version = 1; COMMIT;"), 0);
 		CHECK_INT(peek("v1.db", "PRAGMA user_version"), 1);
 		st = open_ws("v1.db");
@@ -262,6 +263,7 @@ static void test_open(void)
 		CHECK_INT(peek("v1.db", "SELECT COUNT(*) FROM tags"), 1);
 		CHECK_INT(peek("v1.db", "SELECT COUNT(*) FROM sqlite_master WHERE name = 'sentences_party'"), 0);
 		CHECK_INT(peek("v1.db", "SELECT COUNT(*) FROM pragma_foreign_key_list('sentences')"), 1);
+		CHECK_INT(peek("v1.db", "SELECT COUNT(*) FROM pragma_table_info('parties') WHERE name = 'channel'"), 1);
 		/* and works as before: replacing the call takes the tag with it */
 		int rep = 0;
 		int64_t first2 = 0;

@@ -84,7 +84,7 @@ static int run_snippet(struct cli *c, int argc, char **argv)
 	r.end_ms = s[target].end_ms;
 	r.lead_in_ms = lead_in >= 0 ? (int)lead_in : c->cfg.lead_in_ms;
 	r.lead_out_ms = lead_out >= 0 ? (int)lead_out : c->cfg.lead_out_ms;
-	r.channel = AUDIO_MIX;
+	r.channel = s[target].channel > 0 ? s[target].channel - 1 : AUDIO_MIX;
 	if (audio_snippet_read(path, &r, &snip, err, sizeof(err)) != 0 ||
 	    audio_snippet_write_wav(snip, out, err, sizeof(err)) != 0) {
 		rc = cli_fail("sentence %lld: %s", id, err);

@@ -204,6 +204,20 @@ static void build_free(struct build *b)
 	memset(b, 0, sizeof(*b));
 }
 
+/* A party's "channel": "left" 1, "right" 2, a number 1 to 8, absent 0 (all); -1 when
+ * it is something else. */
+static int party_channel(const cJSON *ch)
+{
+	if (!ch || cJSON_IsNull(ch))
+		return 0;
+	if (cJSON_IsString(ch))
+		return !strcmp(ch->valuestring, "left") ? 1 : !strcmp(ch->valuestring, "right") ? 2 : -1;
+	if (cJSON_IsNumber(ch) && ch->valuedouble >= 1 && ch->valuedouble <= 8 &&
+	    ch->valuedouble == (int)ch->valuedouble)
+		return (int)ch->valuedouble;
+	return -1;
+}
+
 static int add_party(struct build *b, const char *ext_id, const char *name, int side)
 {
 	xgrow(&b->c.parties, &b->cap_parties, b->c.n_parties + 1, sizeof(*b->c.parties));
@@ -211,6 +225,7 @@ static int add_party(struct build *b, const char *ext_id, const char *name, int 
 	p->ext_id = own(b, xstrdup(ext_id));
 	p->name = own(b, xstrdup(name));
 	p->side = side;
+	p->channel = 0;
 	return (int)b->c.n_parties++;
 }
 
@@ -606,7 +621,14 @@ static int parse_call(const cJSON *o, const struct src *S, const char *where, st
 			if (!strcmp(b->c.parties[j].ext_id, pid))
 				FAIL("%s: call %s: party id %s%s appears twice", where, id, pid,
 				     entry_line(S, "parties", k, at, sizeof(at)));
-		add_party(b, pid, name, side);
+		/* Optional: the channel of a stereo recording that carries this party. */
+		int channel = party_channel(cJSON_GetObjectItemCaseSensitive(p, "channel"));
+		if (channel < 0)
+			FAIL("%s: call %s: party %s%s: \"channel\" must be \"left\", \"right\" or a "
+			     "channel number from 1 to 8", where, id, pid,
+			     entry_line(S, "parties", k, at, sizeof(at)));
+		int at_party = add_party(b, pid, name, side);
+		b->c.parties[at_party].channel = channel;
 		k++;
 	}
 
@@ -905,12 +927,21 @@ static int vtt_party(struct build *b, const char *name, const cJSON *side_info,
 	for (size_t j = 0; j < b->c.n_parties; j++)
 		if (!strcmp(b->c.parties[j].name, name))
 			return (int)j;
-	int side = -1;
+	int side = -1, channel = 0;
 	const cJSON *p;
 	cJSON_ArrayForEach(p, side_info) {
 		const char *n = str_field(p, "name"), *aff = str_field(p, "affiliation");
-		if (n && aff && !strcmp(n, name))
+		if (!n || strcmp(n, name))
+			continue;
+		if (aff)
 			side = parse_side(aff);
+		channel = party_channel(cJSON_GetObjectItemCaseSensitive(p, "channel"));
+		if (channel < 0) {
+			note(rep, xasprintf("%s: call %s: speaker \"%s\": warning: \"channel\" must be "
+					    "\"left\", \"right\" or 1 to 8; all channels are played",
+					    where, b->c.ext_id, name));
+			channel = 0;
+		}
 	}
 	if (side < 0) {
 		side = STORE_CUSTOMER;
@@ -919,7 +950,9 @@ static int vtt_party(struct build *b, const char *name, const cJSON *side_info,
 	}
 	char pid[32];
 	snprintf(pid, sizeof(pid), "v%zu", b->c.n_parties + 1);
-	return add_party(b, pid, name, side);
+	int k = add_party(b, pid, name, side);
+	b->c.parties[k].channel = channel;
+	return k;
 }
 
 /* Removes markup from cue text: voice and class tags, timestamps, entities. */

@@ -171,6 +171,9 @@ static const char *const migrations[] = {
 	/* Sentence ids are not reused from here on (see store_call_put). */
 	"INSERT OR REPLACE INTO state (key, value)"
 	"  SELECT 'store.next_sentence', COALESCE(MAX(id), 0) + 1 FROM sentences;",
+
+	/* 2 -> 3: which channel of a stereo recording carries a party (0: all). */
+	"ALTER TABLE parties ADD COLUMN channel INTEGER NOT NULL DEFAULT 0;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -574,7 +577,7 @@ int store_call_put(store *st, const struct store_call_in *c, int64_t *call_idp,
 	int64_t party_buf[8];
 	party_ids = c->n_parties <= 8 ? party_buf : xcalloc(c->n_parties, sizeof(*party_ids));
 	s = store_q(st, Q_PARTY_INSERT,
-		    "INSERT INTO parties (call, idx, ext_id, name, side) VALUES (?, ?, ?, ?, ?)",
+		    "INSERT INTO parties (call, idx, ext_id, name, side, channel) VALUES (?, ?, ?, ?, ?, ?)",
 		    err, errlen);
 	if (!s)
 		goto fail;
@@ -585,6 +588,7 @@ int store_call_put(store *st, const struct store_call_in *c, int64_t *call_idp,
 		bind_text(s, 3, c->parties[i].ext_id ? c->parties[i].ext_id : "");
 		bind_text(s, 4, c->parties[i].name ? c->parties[i].name : "");
 		sqlite3_bind_int(s, 5, c->parties[i].side);
+		sqlite3_bind_int(s, 6, c->parties[i].channel);
 		if (sqlite3_step(s) != SQLITE_DONE) {
 			store_fail(st, "insert party", err, errlen);
 			goto fail;
@@ -820,7 +824,8 @@ void store_sentences_free(struct store_sentence *s, size_t n)
 	free(s);
 }
 
-#define SENTENCE_COLUMNS "s.id, s.call, s.idx, s.utt, s.start_ms, s.end_ms, s.side, p.name, s.text"
+#define SENTENCE_COLUMNS "s.id, s.call, s.idx, s.utt, s.start_ms, s.end_ms, s.side, p.name, s.text," \
+	" p.channel"
 
 static void sentence_from_row(sqlite3_stmt *s, struct store_sentence *x)
 {
@@ -833,6 +838,7 @@ static void sentence_from_row(sqlite3_stmt *s, struct store_sentence *x)
 	x->side = sqlite3_column_int(s, 6);
 	x->speaker = store_col_str(s, 7);
 	x->text = store_col_str(s, 8);
+	x->channel = sqlite3_column_int(s, 9);
 }
 
 static int sentences_query(store *st, sqlite3_stmt *s, struct store_sentence **out, size_t *n,

@@ -90,7 +90,7 @@ static void write_wav(struct tui *app, const struct audio_play *req, int64_t sen
 		.start_ms = req->mark_start_ms, .end_ms = req->mark_end_ms,
 		.lead_in_ms = (int)(req->mark_start_ms - req->from_ms),
 		.lead_out_ms = (int)(req->to_ms - req->mark_end_ms),
-		.channel = AUDIO_MIX,
+		.channel = req->channel,
 	};
 	audio_fallback_path(sentence, path, sizeof(path));
 	if (audio_export_wav(req->path, &r, path, err, sizeof(err)) != 0) {
@@ -173,7 +173,9 @@ static void request(struct tui *app, int64_t sentence, int context, int write)
 		.to_ms = s[n - 1].end_ms + (int64_t)app->cfg->lead_out_ms,
 		.mark_start_ms = s[t].start_ms,
 		.mark_end_ms = s[t].end_ms,
-		.channel = AUDIO_MIX,
+		/* One sentence in the speaker's own channel when the import said which; its
+		 * context, several speakers, in all of them. */
+		.channel = !context && s[t].channel > 0 ? s[t].channel - 1 : AUDIO_MIX,
 	};
 	if (p->req.from_ms < 0)
 		p->req.from_ms = 0;
