@@ -125,6 +125,12 @@ if run 0 demo --db "$D" --calls 2 --audio lazy; then
 		check python3 -c "import sys; sys.exit(0 if float('$rms') > 0.02 else 1)"
 		check test "$(ls "$D.audio"/*.ogg 2>/dev/null | wc -l)" -ge 1
 	fi
+	name="snippet: a demo recording deleted since it was made is made again"
+	rm -f "$D.audio"/*.ogg
+	if run 0 snippet --db "$D" "$id" --out "$T/d2.wav" --lead-in 0 --lead-out 0; then
+		check cmp -s "$T/d.wav" "$T/d2.wav"
+		check test "$(ls "$D.audio"/*.ogg 2>/dev/null | wc -l)" -ge 1
+	fi
 fi
 
 name="snippet: a speaker's own channel of a stereo recording, when the import says which"

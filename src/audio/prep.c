@@ -38,6 +38,18 @@ static int party_of(const struct store_call *c, const struct store_sentence *s)
 	return s->side;
 }
 
+/* 1 when path is in the folder where the demo workspace's recordings are made. */
+static int is_demo_recording(store *st, const char *path)
+{
+	char *dir = NULL, e[256];
+	if (store_state_get(st, "demo.audio_dir", &dir, e, sizeof(e)) != 0)
+		return 0;
+	size_t n = strlen(dir);
+	int in = n > 0 && !strncmp(path, dir, n) && path[n] == '/';
+	free(dir);
+	return in;
+}
+
 static int render_call(store *st, const struct store_call *c, const atomic_int *cancel,
 		       int64_t *audio_ms, char *err, size_t errlen)
 {
@@ -87,13 +99,16 @@ int audio_call_ensure(store *st, int64_t call, const atomic_int *cancel, char **
 	}
 	if (c->audio_ok == 1) {
 		rc = 0;
-		if (access(c->audio, R_OK) != 0) {
-			errf(err, errlen, "call %s: %s: %s", c->ext_id, c->audio, strerror(errno));
+		if (access(c->audio, R_OK) == 0)
+			goto out;
+		int gone = errno;
+		if (!is_demo_recording(st, c->audio)) {
+			errf(err, errlen, "call %s: %s: %s", c->ext_id, c->audio, strerror(gone));
 			rc = 1;
+			goto out;
 		}
-		goto out;
-	}
-	if (c->audio_ok == 0 || access(c->audio, F_OK) == 0) {
+		/* a demo recording deleted since it was made: made again below */
+	} else if (c->audio_ok == 0 || access(c->audio, F_OK) == 0) {
 		/* checked and found bad, or there but never checked: look at it now */
 		if (audio_probe(c->audio, &ms, why, sizeof(why)) != 0) {
 			errf(err, errlen, "call %s: %s", c->ext_id, why);
@@ -108,7 +123,7 @@ int audio_call_ensure(store *st, int64_t call, const atomic_int *cancel, char **
 		rc = c->audio_ok == 1 ? 0 : record_audio(st, c->id, c->audio, 1, ms, err, errlen);
 		goto out;
 	}
-	/* not made yet: a demo recording */
+	/* not made yet, or gone: a demo recording */
 	rc = render_call(st, c, cancel, &ms, err, errlen);
 	if (rc == 0)
 		rc = record_audio(st, c->id, c->audio, 1, ms, err, errlen);

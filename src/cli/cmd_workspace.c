@@ -164,6 +164,7 @@ static int run_demo(struct cli *c, int argc, char **argv)
 	struct timespec tg;
 	if (store_begin(st, err, sizeof(err)) < 0 ||
 	    demo_generate(st, &o, &rep, err, sizeof(err)) < 0 ||
+	    (audio_dir && store_state_set(st, "demo.audio_dir", audio_dir, err, sizeof(err)) < 0) ||
 	    clock_gettime(CLOCK_MONOTONIC, &tg) < 0 ||
 	    learn_index_update(st, learn_progress, &lp, NULL, err, sizeof(err)) < 0 ||
 	    store_commit(st, err, sizeof(err)) < 0) {

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "xmalloc.h"
@@ -180,7 +181,7 @@ static void request(struct tui *app, int64_t sentence, int context, int write)
 	if (p->req.from_ms < 0)
 		p->req.from_ms = 0;
 	p->playing_call = call->id;
-	if (call->audio_ok == 1) {
+	if (call->audio_ok == 1 && access(call->audio, R_OK) == 0) {
 		start(app, &p->req, sentence, write);
 		goto out;
 	}
