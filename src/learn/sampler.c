@@ -31,7 +31,7 @@ static const char *const method_names[C_COUNT] = {
 static const double mix[3][C_COUNT] = {
 	{0.325, 0.325, 0.30, 0.00, 0.05},
 	{0.10, 0.10, 0.45, 0.30, 0.05},
-	{0.00, 0.00, 0.50, 0.45, 0.05},
+	{0.00, 0.00, 0.35, 0.60, 0.05},
 };
 
 /* Rank-based weights: the top of a ranking gets most of the mass, yet every sentence
