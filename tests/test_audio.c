@@ -1292,8 +1292,8 @@ static int64_t put_call(store *st, const char *ext_id, const char *audio, int au
 {
 	struct audio_demo_line l[8];
 	struct store_party_in parties[2] = {
-		{ "p1", "Dana Reyes", STORE_COMPANY },
-		{ "p2", "Lee Park", STORE_CUSTOMER },
+		{.ext_id = "p1", .name = "Dana Reyes", .side = STORE_COMPANY},
+		{.ext_id = "p2", .name = "Lee Park", .side = STORE_CUSTOMER},
 	};
 	struct store_sentence_in sent[8];
 	struct store_call_in c;

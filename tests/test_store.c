@@ -108,8 +108,8 @@ static void fixture(struct call_fixture *f, const char *id, int64_t started, int
 		    const char *team, const char *stage, int n)
 {
 	memset(f, 0, sizeof(*f));
-	f->parties[0] = (struct store_party_in){"p1", "Dana Reyes", STORE_COMPANY};
-	f->parties[1] = (struct store_party_in){"p2", "Lee Park", STORE_CUSTOMER};
+	f->parties[0] = (struct store_party_in){.ext_id = "p1", .name = "Dana Reyes", .side = STORE_COMPANY};
+	f->parties[1] = (struct store_party_in){.ext_id = "p2", .name = "Lee Park", .side = STORE_CUSTOMER};
 	size_t nm = 0;
 	if (team)
 		f->meta[nm++] = (struct store_kv){"team", (char *)team};
