@@ -347,8 +347,9 @@ static void parts_pr(double det, double tp, double pos, double kdet, double ktp,
 static void mean_pr(double det, double tp, double pos, double kdet, double ktp, double kpos,
 		    double *p, double *r)
 {
-	double p1 = det > 0 ? tp / det : NAN, r1 = pos > 0 ? tp / pos : NAN;
-	double p2 = kdet > 0 ? ktp / kdet : NAN, r2 = kpos > 0 ? ktp / kpos : NAN;
+	double x[4];
+	parts_pr(det, tp, pos, kdet, ktp, kpos, x);
+	double p1 = x[0], r1 = x[1], p2 = x[2], r2 = x[3];
 	*p = isnan(p2) ? p1 : isnan(p1) ? p2 : (p1 + p2) / 2;
 	*r = isnan(r2) ? r1 : isnan(r1) ? r2 : 0.75 * r1 + 0.25 * r2;
 }
