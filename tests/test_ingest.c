@@ -17,39 +17,10 @@
 
 /* ------------------------------------------------------------------ helpers */
 
-static char tmpdir[4096];
-
-static void tmp_setup(void)
-{
-	const char *base = getenv("TMPDIR");
-	snprintf(tmpdir, sizeof(tmpdir), "%s/test_ingest.XXXXXX", base && *base ? base : "/tmp");
-	if (!mkdtemp(tmpdir)) {
-		perror("mkdtemp");
-		exit(2);
-	}
-}
-
-static void tmp_cleanup(void)
-{
-	char cmd[4200];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", tmpdir);
-}
-
-/* A path inside the temp dir (a static buffer among four in turn). */
-static const char *tpath(const char *name)
-{
-	static char bufs[4][4200];
-	static int k;
-	char *b = bufs[k++ % 4];
-	snprintf(b, sizeof(bufs[0]), "%s/%s", tmpdir, name);
-	return b;
-}
 
 static const char *write_file(const char *name, const char *text)
 {
-	const char *p = tpath(name);
+	const char *p = test_tpath(name);
 	FILE *f = fopen(p, "wb");
 	if (!f) {
 		perror(p);
@@ -65,7 +36,7 @@ static store *open_ws(const char *name)
 {
 	char err[1024];
 	store *st;
-	const char *p = tpath(name);
+	const char *p = test_tpath(name);
 	unlink(p);
 	if (store_open(p, &st, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s\n", err);
@@ -610,7 +581,7 @@ static void test_import_json(void)
 /* Writes a silent mono WAV of ms milliseconds. */
 static const char *write_wav(const char *name, int ms)
 {
-	const char *p = tpath(name);
+	const char *p = test_tpath(name);
 	SF_INFO info = {.samplerate = 8000, .channels = 1, .format = SF_FORMAT_WAV | SF_FORMAT_PCM_16};
 	SNDFILE *f = sf_open(p, SFM_WRITE, &info);
 	if (!f) {
@@ -637,7 +608,7 @@ static void test_import_audio(void)
 	char err[2048];
 	struct ingest_report rep;
 	store *st = open_ws("audio.db");
-	mkdir(tpath("rec"), 0755);
+	mkdir(test_tpath("rec"), 0755);
 
 	TEST("import: a missing recording is a note, not a failure");
 	{
@@ -690,7 +661,7 @@ static void test_import_audio(void)
 			CHECK_INT(k->audio_ok, 1);
 			CHECK_INT(k->audio_ms, 2000);
 			CHECK_INT(k->duration_ms, 2000);
-			CHECK_STR(k->audio, tpath("rec/good.wav"));
+			CHECK_STR(k->audio, test_tpath("rec/good.wav"));
 		}
 		store_calls_free(k, k ? 1 : 0);
 	}
@@ -1109,7 +1080,7 @@ static void test_import_bad(void)
 
 	TEST("import: a missing file names it and the reason");
 	{
-		p = tpath("nowhere.json");
+		p = test_tpath("nowhere.json");
 		CHECK_INT(import1(st, p, &rep, err, sizeof(err)), -1);
 		snprintf(want, sizeof(want), "%s: %s", p, strerror(ENOENT));
 		CHECK_STR(err, want);
@@ -1140,7 +1111,7 @@ static void test_import_bad(void)
 
 int main(void)
 {
-	tmp_setup();
+	test_tmp_setup("test_ingest");
 	test_split();
 	test_times();
 	test_parsers();
@@ -1148,6 +1119,6 @@ int main(void)
 	test_import_audio();
 	test_import_vtt();
 	test_import_bad();
-	tmp_cleanup();
+	test_tmp_cleanup();
 	return test_report("test_ingest");
 }

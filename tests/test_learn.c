@@ -35,26 +35,7 @@
 
 /* ------------------------------------------------------------------ helpers */
 
-static char tmpdir[4096];
 static char err[1024];
-
-static void tmp_setup(void)
-{
-	const char *base = getenv("TMPDIR");
-	snprintf(tmpdir, sizeof(tmpdir), "%s/test_learn.XXXXXX", base && *base ? base : "/tmp");
-	if (!mkdtemp(tmpdir)) {
-		perror("mkdtemp");
-		exit(2);
-	}
-}
-
-static void tmp_cleanup(void)
-{
-	char cmd[4200];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", tmpdir);
-}
 
 /* Setup that must work for the rest of the suite to mean anything: when it does not,
  * the case fails and the suite stops with its report. */
@@ -64,7 +45,7 @@ static void must(int ok, const char *what)
 		fprintf(stderr, "FAIL %s\n  setup failed: %s: %s\n", test_case_name, what, err);
 		test_in_case = 1;
 		test_case_failed = 1;
-		tmp_cleanup();
+		test_tmp_cleanup();
 		test_report("test_learn");
 		exit(1);
 	}
@@ -625,7 +606,7 @@ static void test_vectors(void)
 	};
 	TEST("vectors: words used in the same contexts end up closer than words that are not");
 	char path[4200];
-	snprintf(path, sizeof(path), "%s/vectors.db", tmpdir);
+	snprintf(path, sizeof(path), "%s/vectors.db", test_tmpdir);
 	store *st = NULL;
 	must(store_open(path, &st, err, sizeof(err)) == 0, "open vectors store");
 	must(store_begin(st, err, sizeof(err)) == 0, "begin");
@@ -1333,7 +1314,7 @@ static void estimate_world(uint64_t seed)
 	memset(&W, 0, sizeof(W));
 	memset(&H, 0, sizeof(H));
 	char path[4200];
-	snprintf(path, sizeof(path), "%s/est-%llu.db", tmpdir, (unsigned long long)seed);
+	snprintf(path, sizeof(path), "%s/est-%llu.db", test_tmpdir, (unsigned long long)seed);
 	must(store_open(path, &W.st, err, sizeof(err)) == 0, "open");
 	gen_calls(90, seed, T_IMPORT - DAY_S, 0.05, 1, 0);
 	gen_calls(90, seed + 1, T_IMPORT - DAY_S, 0.05, 1001, 1);
@@ -1989,10 +1970,10 @@ static void test_limit(struct learn_index *ix, int64_t model_of)
 
 int main(void)
 {
-	tmp_setup();
+	test_tmp_setup("test_learn");
 	set_now(T_IMPORT);
 	char path[4200];
-	snprintf(path, sizeof(path), "%s/w.db", tmpdir);
+	snprintf(path, sizeof(path), "%s/w.db", test_tmpdir);
 	must(store_open(path, &W.st, err, sizeof(err)) == 0, "open");
 	gen_calls(90, 1, T_IMPORT - DAY_S, 0.05, 1, 0);
 	gen_calls(90, 2, T_IMPORT - DAY_S, 0.05, 1001, 1);
@@ -2015,6 +1996,6 @@ int main(void)
 	learn_index_free(ix);
 	store_close(W.st);
 	world_free();
-	tmp_cleanup();
+	test_tmp_cleanup();
 	return test_report("test_learn");
 }

@@ -16,40 +16,11 @@
 
 /* ------------------------------------------------------------------ helpers */
 
-static char tmpdir[4096];
-
-static void tmp_setup(void)
-{
-	const char *base = getenv("TMPDIR");
-	snprintf(tmpdir, sizeof(tmpdir), "%s/test_store.XXXXXX", base && *base ? base : "/tmp");
-	if (!mkdtemp(tmpdir)) {
-		perror("mkdtemp");
-		exit(2);
-	}
-}
-
-static void tmp_cleanup(void)
-{
-	char cmd[4200];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", tmpdir);
-}
-
-static const char *tpath(const char *name)
-{
-	static char bufs[4][4200];
-	static int k;
-	char *b = bufs[k++ % 4];
-	snprintf(b, sizeof(bufs[0]), "%s/%s", tmpdir, name);
-	return b;
-}
-
 static store *open_ws(const char *name)
 {
 	char err[1024];
 	store *st = NULL;
-	if (store_open(tpath(name), &st, err, sizeof(err)) < 0) {
+	if (store_open(test_tpath(name), &st, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s\n", err);
 		exit(2);
 	}
@@ -62,7 +33,7 @@ static long long peek(const char *file, const char *sql)
 	sqlite3 *db;
 	sqlite3_stmt *s;
 	long long v = -1;
-	if (sqlite3_open(tpath(file), &db) != SQLITE_OK)
+	if (sqlite3_open(test_tpath(file), &db) != SQLITE_OK)
 		return -1;
 	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK) {
 		if (sqlite3_step(s) == SQLITE_ROW)
@@ -77,7 +48,7 @@ static int poke(const char *file, const char *sql)
 {
 	sqlite3 *db;
 	char *msg = NULL;
-	if (sqlite3_open(tpath(file), &db) != SQLITE_OK)
+	if (sqlite3_open(test_tpath(file), &db) != SQLITE_OK)
 		return -1;
 	int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
 	if (rc != SQLITE_OK)
@@ -181,7 +152,7 @@ static void test_open(void)
 		sqlite3_stmt *s;
 		const unsigned char *mode = NULL;
 		char got[16] = "";
-		sqlite3_open(tpath("new.db"), &db);
+		sqlite3_open(test_tpath("new.db"), &db);
 		sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &s, NULL);
 		if (sqlite3_step(s) == SQLITE_ROW && (mode = sqlite3_column_text(s, 0)))
 			snprintf(got, sizeof(got), "%s", mode);
@@ -277,22 +248,22 @@ static void test_open(void)
 	TEST("open: a workspace from a newer tracker is refused, untouched");
 	CHECK_INT(poke("v1.db", "PRAGMA user_version = 99"), 0);
 	st = NULL;
-	CHECK_INT(store_open(tpath("v1.db"), &st, err, sizeof(err)), -1);
+	CHECK_INT(store_open(test_tpath("v1.db"), &st, err, sizeof(err)), -1);
 	CHECK(st == NULL);
 	CHECK_HAS(err, "v1.db: workspace schema version 99 is newer");
 	CHECK_INT(peek("v1.db", "PRAGMA user_version"), 99);
 
 	TEST("open: a file that is not a workspace says so");
 	{
-		FILE *f = fopen(tpath("notes.txt"), "w");
+		FILE *f = fopen(test_tpath("notes.txt"), "w");
 		fputs("these are not the calls you are looking for, not at all, no no no no no no no\n", f);
 		fclose(f);
-		CHECK_INT(store_open(tpath("notes.txt"), &st, err, sizeof(err)), -1);
+		CHECK_INT(store_open(test_tpath("notes.txt"), &st, err, sizeof(err)), -1);
 		CHECK_HAS(err, "notes.txt: not a tracker workspace");
 	}
 
 	TEST("open: a folder that does not exist names the path");
-	CHECK_INT(store_open(tpath("no/such/dir/w.db"), &st, err, sizeof(err)), -1);
+	CHECK_INT(store_open(test_tpath("no/such/dir/w.db"), &st, err, sizeof(err)), -1);
 	CHECK_HAS(err, "no/such/dir/w.db: ");
 
 	TEST("transactions: begin/commit nest and rollback undoes the outermost");
@@ -1269,7 +1240,7 @@ static void test_matching(void)
 
 int main(void)
 {
-	tmp_setup();
+	test_tmp_setup("test_store");
 	unsetenv("TRACKER_NOW");
 	test_open();
 	test_calls();
@@ -1277,6 +1248,6 @@ int main(void)
 	test_rounds();
 	test_models();
 	test_matching();
-	tmp_cleanup();
+	test_tmp_cleanup();
 	return test_report("test_store");
 }

@@ -4,6 +4,7 @@
 #define TESTHELP_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int test_passed, test_failed, test_case_failed;
@@ -49,6 +50,37 @@ static int test_report(const char *suite)
 	test_end_case();
 	printf("%s: %d passed, %d failed\n", suite, test_passed, test_failed);
 	return test_failed ? 1 : 0;
+}
+
+/* A temporary directory for a suite's files, under $TMPDIR or /tmp. */
+static char test_tmpdir[4096];
+
+static inline void test_tmp_setup(const char *suite)
+{
+	const char *base = getenv("TMPDIR");
+	snprintf(test_tmpdir, sizeof(test_tmpdir), "%s/%s.XXXXXX", base && *base ? base : "/tmp", suite);
+	if (!mkdtemp(test_tmpdir)) {
+		perror("mkdtemp");
+		exit(2);
+	}
+}
+
+static inline void test_tmp_cleanup(void)
+{
+	char cmd[4200];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", test_tmpdir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", test_tmpdir);
+}
+
+/* A path inside the temporary directory (a static buffer among four in turn). */
+static inline const char *test_tpath(const char *name)
+{
+	static char bufs[4][4200];
+	static int k;
+	char *b = bufs[k++ % 4];
+	snprintf(b, sizeof(bufs[0]), "%s/%s", test_tmpdir, name);
+	return b;
 }
 
 #endif
