@@ -1016,6 +1016,34 @@ static void synth(struct feats *f, int cls)
 	f->norm_w = (float)sqrt(s);
 }
 
+/* The fast scorer gives the model's logit of every live sentence's features. */
+static void check_scorer(const struct learn_index *ix, const struct lmodel *m)
+{
+	struct scorer s;
+	scorer_init(&s, ix, m);
+	size_t bad = 0, n = 0;
+	double worst = 0;
+	int64_t worst_id = 0;
+	for (int64_t id = 1; id <= ix->max_id; id++) {
+		if (!ix->alive[id])
+			continue;
+		struct feats f = {0};
+		feats_of_sentence(ix, id, &f);
+		double a = model_logit(m, &f), b = scorer_logit(&s, id);
+		double diff = fabs(a - b) / fmax(1.0, fabs(a));
+		if (diff > worst) {
+			worst = diff;
+			worst_id = id;
+		}
+		bad += diff > 1e-4;
+		n++;
+		feats_free(&f);
+	}
+	CHECK_MSG(bad == 0, "%zu of %zu sentences differ; worst %g at sentence %lld", bad, n, worst,
+		  (long long)worst_id);
+	scorer_free(&s);
+}
+
 static void test_model(struct learn_index *ix, int64_t trained)
 {
 	TEST("model: logistic regression separates separable synthetic features");
@@ -1113,31 +1141,7 @@ static void test_model(struct learn_index *ix, int64_t trained)
 	}
 
 	TEST("scorer: the fast scorer gives the model's logit for every sentence of the workspace");
-	{
-		struct scorer s;
-		scorer_init(&s, ix, m);
-		size_t bad = 0, n = 0;
-		double worst = 0;
-		int64_t worst_id = 0;
-		for (int64_t id = 1; id <= ix->max_id; id++) {
-			if (!ix->alive[id])
-				continue;
-			struct feats f = {0};
-			feats_of_sentence(ix, id, &f);
-			double a = model_logit(m, &f), b = scorer_logit(&s, id);
-			double diff = fabs(a - b) / fmax(1.0, fabs(a));
-			if (diff > worst) {
-				worst = diff;
-				worst_id = id;
-			}
-			bad += diff > 1e-4;
-			n++;
-			feats_free(&f);
-		}
-		CHECK_MSG(bad == 0, "%zu of %zu sentences differ; worst %g at sentence %lld", bad, n,
-			  worst, (long long)worst_id);
-		scorer_free(&s);
-	}
+	check_scorer(ix, m);
 
 	TEST("scorer: a sentence's text scores as the indexed sentence does");
 	{
@@ -1856,29 +1860,7 @@ static void test_after_import(struct learn_index *ix, int64_t est_tr)
 	must(tdata_load(W.st, ix, est_tr, &d, err, sizeof(err)) == 0, "tdata");
 	struct lmodel *m = trainer_fit(ix, &d, NULL, err, sizeof(err));
 	must(m != NULL, "fit");
-	struct scorer s;
-	scorer_init(&s, ix, m);
-	size_t bad = 0, n = 0;
-	double worst = 0;
-	int64_t worst_id = 0;
-	for (int64_t id = 1; id <= ix->max_id; id++) {
-		if (!ix->alive[id])
-			continue;
-		struct feats f = {0};
-		feats_of_sentence(ix, id, &f);
-		double a = model_logit(m, &f), b = scorer_logit(&s, id);
-		double diff = fabs(a - b) / fmax(1.0, fabs(a));
-		if (diff > worst) {
-			worst = diff;
-			worst_id = id;
-		}
-		bad += diff > 1e-4;
-		n++;
-		feats_free(&f);
-	}
-	CHECK_MSG(bad == 0, "%zu of %zu sentences differ; worst %g at sentence %lld", bad, n, worst,
-		  (long long)worst_id);
-	scorer_free(&s);
+	check_scorer(ix, m);
 	lmodel_free(m);
 	tdata_free(&d);
 
