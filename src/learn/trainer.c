@@ -111,9 +111,10 @@ uint64_t tdata_fingerprint(const struct learn_index *ix, const struct tdata *d)
 
 /* ------------------------------------------------------------------ fitting */
 
-/* Background sentences: a fixed random sample of the scope, minus those whose tag is
- * trained on and audit items (never trained on, not even as background). A NOT SURE tag
- * leaves its sentence as it was, untagged, so it changes nothing. */
+/* Background sentences: a fixed random sample of the scope, minus those tagged yes or no:
+ * tags are trained on as they are, and audit items are never trained on, not even as
+ * background. A NOT SURE tag, audit item or not, leaves its sentence as it was,
+ * untagged, so it changes nothing. */
 static size_t background(const struct tdata *d, int64_t *out, size_t want)
 {
 	struct rng r;
@@ -125,7 +126,8 @@ static size_t background(const struct tdata *d, int64_t *out, size_t want)
 		int64_t id = d->pool.ids[rng_below(&r, d->pool.n)];
 		int skip = 0;
 		for (size_t i = 0; i < d->n_tags && !skip; i++)
-			skip = d->tags[i].sentence == id && (tag_trainable(&d->tags[i]) || d->tags[i].audit);
+			skip = d->tags[i].sentence == id && (d->tags[i].label == STORE_TAG_YES ||
+							     d->tags[i].label == STORE_TAG_NO);
 		for (size_t i = 0; i < n && !skip; i++)
 			skip = out[i] == id;
 		if (!skip)
