@@ -386,7 +386,8 @@ json_ok 'd == []'
 
 case_ "import: calls imported later are scored by both active trackers, as \`score\` would"
 # Three new calls of the region and team, their customers saying held-back sentences of
-# the concept among others.
+# the concept among others. The parties take turns, the rep first, so the odd turns are
+# the customer's: the concept's sentences go there, where the trackers look.
 python3 - "$TMP" <<'PY' || fail "could not write the new calls"
 import json, os, sys, time
 tmp = sys.argv[1]
@@ -405,7 +406,7 @@ with open(tmp + "/new.jsonl", "w") as f:
     for c in range(3):
         texts = neg[c * 20:(c + 1) * 20]
         for k, p in enumerate(pos[c * 3:(c + 1) * 3]):
-            texts.insert(4 + 5 * k, p)
+            texts.insert(5 + 6 * k, p)
         tr, t = [], 0
         for k, text in enumerate(texts):
             tr.append({"speaker": "p%d" % (1 + k % 2), "start_ms": t, "end_ms": t + 3000, "text": text})
