@@ -1491,8 +1491,8 @@ static int64_t test_unsure(struct learn_index *ix)
 			differ += model_logit(m1, &du.tagf[i]) != model_logit(m2, &du.tagf[i]);
 		CHECK_MSG(differ == 0, "%zu of %zu tagged sentences score differently", differ, du.n_tags);
 		struct estimate e1, e2;
-		CHECK(trainer_estimate(ix, &d, m1, &e1, err, sizeof(err)) == 0);
-		CHECK(trainer_estimate(ix, &du, m1, &e2, err, sizeof(err)) == 0);
+		CHECK(trainer_estimate(ix, &d, m1, &e1, NULL, err, sizeof(err)) == 0);
+		CHECK(trainer_estimate(ix, &du, m1, &e2, NULL, err, sizeof(err)) == 0);
 		CHECK_MSG(e1.threshold == e2.threshold && e1.precision == e2.precision &&
 			  e1.recall == e2.recall, "threshold %.4f -> %.4f, precision %.3f -> %.3f, "
 			  "recall %.3f -> %.3f", e1.threshold, e2.threshold, e1.precision, e2.precision,

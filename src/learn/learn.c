@@ -191,16 +191,20 @@ int learn_tag(store *st, const struct learn_index *ix, int64_t tracker, int64_t 
 
 /* ------------------------------------------------------------------ training */
 
-/* Detections of a model on a pool: a 0/1 flag per pool sentence. */
+/* Detections of a model on a pool: a 0/1 flag per pool sentence. logit, when not NULL,
+ * holds the model's logits of the pool already. */
 static uint8_t *detect(const struct learn_index *ix, const struct lmodel *m, const struct pool *p,
-		       size_t *count)
+		       const float *logit, size_t *count)
 {
-	float *prob = xmalloc((p->n + 1) * sizeof(float));
+	float *prob = NULL;
+	if (!logit) {
+		prob = xmalloc((p->n + 1) * sizeof(float));
+		trainer_score_pool(ix, m, p, prob);
+	}
 	uint8_t *on = xcalloc(p->n + 1, 1);
-	trainer_score_pool(ix, m, p, prob);
 	*count = 0;
 	for (size_t i = 0; i < p->n; i++)
-		if (prob[i] >= m->threshold) {
+		if ((logit ? sigmoid(logit[i]) : prob[i]) >= m->threshold) {
 			on[i] = 1;
 			(*count)++;
 		}
@@ -233,6 +237,7 @@ int learn_train(store *st, const struct learn_index *ix, int64_t tracker, learn_
 	struct lmodel *m = NULL, *prev = NULL;
 	struct store_model *prev_row = NULL;
 	uint8_t *now_on = NULL, *prev_on = NULL;
+	float *pool_logit = NULL;
 	cJSON *rep = NULL;
 	if (d.n_ex < LEARN_MIN_EXAMPLES) {
 		check_ready(&d, err, errlen);
@@ -259,7 +264,9 @@ int learn_train(store *st, const struct learn_index *ix, int64_t tracker, learn_
 	}
 	if (progress)
 		progress(ctx, "estimating on held-out calls", 0.4);
-	if (trainer_estimate(ix, &d, m, &est, err, errlen) < 0)
+	pool_logit = xmalloc((d.pool.n + 1) * sizeof(float));
+	int est_rc = trainer_estimate(ix, &d, m, &est, pool_logit, err, errlen);
+	if (est_rc < 0)
 		goto out;
 	m->threshold = est.threshold;
 	m->cal_a = est.cal_a;
@@ -267,7 +274,7 @@ int learn_train(store *st, const struct learn_index *ix, int64_t tracker, learn_
 
 	/* How much the detections moved since the previous version, on the whole scope. */
 	size_t n_now = 0, n_prev = 0;
-	now_on = detect(ix, m, &d.pool, &n_now);
+	now_on = detect(ix, m, &d.pool, est_rc == 0 ? pool_logit : NULL, &n_now);
 	double change = NAN, prev_change = NAN;
 	int has_prev = store_model_latest(st, tracker, &prev_row, err, errlen);
 	if (has_prev < 0)
@@ -278,7 +285,7 @@ int learn_train(store *st, const struct learn_index *ix, int64_t tracker, learn_
 		prev_change = json_num(pr, "change");
 		cJSON_Delete(pr);
 		if (prev && prev->vec_epoch == ix->vec_epoch) {
-			prev_on = detect(ix, prev, &d.pool, &n_prev);
+			prev_on = detect(ix, prev, &d.pool, NULL, &n_prev);
 			size_t diff = 0, uni = 0;
 			for (size_t i = 0; i < d.pool.n; i++) {
 				diff += now_on[i] != prev_on[i];
@@ -336,6 +343,7 @@ int learn_train(store *st, const struct learn_index *ix, int64_t tracker, learn_
 out:
 	cJSON_Delete(rep);
 	free(now_on);
+	free(pool_logit);
 	free(prev_on);
 	lmodel_free(m);
 	lmodel_free(prev);

@@ -215,23 +215,27 @@ int sampler_build(const struct learn_index *ix, const struct tdata *d, int numbe
 	for (int k = 0; k < C_COUNT; k++)
 		q[k] = xcalloc(n, sizeof(double));
 
-	/* Close to the examples, in words and in meaning. */
+	/* Close to the examples, in words and in meaning: scored only in the phases whose
+	 * mixture has them (a whole pass over the scope each). */
 	struct scorer s;
-	struct lmodel *cw = centroid(ix, d, (struct blocks){1, 1, 0});
-	scorer_init(&s, ix, cw);
-	for (size_t i = 0; i < n; i++)
-		key[i] = scorer_logit(&s, cand[i]);
-	scorer_free(&s);
-	lmodel_free(cw);
-	rank_dist(key, n, q[C_WORDS]);
-	struct lmodel *cm = centroid(ix, d, (struct blocks){0, 0, 1});
-	scorer_init(&s, ix, cm);
-	for (size_t i = 0; i < n; i++)
-		key[i] = scorer_logit(&s, cand[i]);
-	scorer_free(&s);
-	lmodel_free(cm);
-	if (ix->vec)
+	if (mix[phase][C_WORDS] > 0) {
+		struct lmodel *cw = centroid(ix, d, (struct blocks){1, 1, 0});
+		scorer_init(&s, ix, cw);
+		for (size_t i = 0; i < n; i++)
+			key[i] = scorer_logit(&s, cand[i]);
+		scorer_free(&s);
+		lmodel_free(cw);
+		rank_dist(key, n, q[C_WORDS]);
+	}
+	if (mix[phase][C_MEANING] > 0 && ix->vec) {
+		struct lmodel *cm = centroid(ix, d, (struct blocks){0, 0, 1});
+		scorer_init(&s, ix, cm);
+		for (size_t i = 0; i < n; i++)
+			key[i] = scorer_logit(&s, cand[i]);
+		scorer_free(&s);
+		lmodel_free(cm);
 		rank_dist(key, n, q[C_MEANING]);
+	}
 
 	/* The current model: examples and tags so far against background sentences. */
 	char e2[256];
@@ -241,7 +245,7 @@ int sampler_build(const struct learn_index *ix, const struct tdata *d, int numbe
 	int have_model = m != NULL;
 	if (m) {
 		struct estimate est;
-		if (!current && d->n_tags && trainer_estimate(ix, d, m, &est, e2, sizeof(e2)) == 0)
+		if (!current && d->n_tags && trainer_estimate(ix, d, m, &est, NULL, e2, sizeof(e2)) == 0)
 			threshold = est.threshold;
 		scorer_init(&s, ix, m);
 		double *prob = xmalloc(n * sizeof(double));

@@ -357,7 +357,7 @@ static void mean_pr(double det, double tp, double pos, double kdet, double ktp, 
 }
 
 int trainer_estimate(const struct learn_index *ix, const struct tdata *d, const struct lmodel *final,
-		     struct estimate *e, char *err, size_t errlen)
+		     struct estimate *e, float *pool_logit, char *err, size_t errlen)
 {
 	(void)err;	/* nothing here can fail; err is kept for the callers' uniform use */
 	(void)errlen;
@@ -457,9 +457,13 @@ int trainer_estimate(const struct learn_index *ix, const struct tdata *d, const 
 	size_t npz = 0;
 	double zlo = 1e9, zhi = -1e9;
 	for (size_t i = 0; i < d->pool.n; i++) {
-		if (tagged[d->pool.ids[i]])
+		if (tagged[d->pool.ids[i]] && !pool_logit)
 			continue;
 		double z = scorer_logit(&s, d->pool.ids[i]);
+		if (pool_logit)
+			pool_logit[i] = (float)z;
+		if (tagged[d->pool.ids[i]])
+			continue;
 		pz[npz++] = z;
 		if (z < zlo)
 			zlo = z;

@@ -57,9 +57,12 @@ struct estimate {
 /* Cross-validation by call (10 folds of the tagged calls), a calibration of the score
  * fitted on the held-out scores, and the whole scope under the final model give the
  * threshold with the best expected F1 and the estimates at it (see trainer.c). Returns
- * 1 (leaving the estimates NAN and the threshold 0.5) when there are too few tags. */
+ * 1 (leaving the estimates NAN and the threshold 0.5) when there are too few tags.
+ * pool_logit, when not NULL, receives the final model's logit of every pool sentence
+ * (d->pool.n of them) when it returns 0, saving the caller another pass. */
 int trainer_estimate(const struct learn_index *ix, const struct tdata *d,
-		     const struct lmodel *final, struct estimate *e, char *err, size_t errlen);
+		     const struct lmodel *final, struct estimate *e, float *pool_logit,
+		     char *err, size_t errlen);
 
 /* Probabilities of the pool sentences under a model (fast path). */
 void trainer_score_pool(const struct learn_index *ix, const struct lmodel *m,
