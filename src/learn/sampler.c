@@ -38,31 +38,68 @@ static const double mix[3][C_COUNT] = {
  * keeps a chance. */
 #define RANK_OFFSET 10.0
 
-struct cand {
-	int64_t id;
-	double key;	/* ranking key (higher first) */
-	int rank;
+/* A ranking entry: the key made an unsigned integer that orders like "higher first",
+ * and the candidate's index. */
+struct ranked {
+	uint64_t key;
+	uint32_t i;
 };
 
-static int cmp_key_desc(const void *a, const void *b)
+static uint64_t desc_key(double x)
 {
-	const struct cand *x = a, *y = b;
-	return x->key < y->key ? 1 : x->key > y->key ? -1 : (x->id > y->id) - (x->id < y->id);
+	if (x == 0)
+		x = 0;	/* -0 ranks with +0 */
+	uint64_t u;
+	memcpy(&u, &x, sizeof(u));
+	u = u >> 63 ? ~u : u | (1ull << 63);	/* ascending as unsigned */
+	return ~u;				/* descending */
 }
 
-/* Fills q (summing to 1) from a ranking key per candidate: weight (rank + offset)^-2. */
+/* Sorts by key, keeping the order of equal keys (so ties stay in index order): a
+ * least-significant-digit radix sort, a byte a pass, skipping bytes all keys share. The
+ * scope can hold millions of sentences and a round ranks it twice or more. */
+static void rank_sort(struct ranked *a, size_t n)
+{
+	struct ranked *tmp = xmalloc(n * sizeof(*tmp)), *src = a, *dst = tmp;
+	for (int shift = 0; shift < 64; shift += 8) {
+		size_t count[256] = {0};
+		for (size_t i = 0; i < n; i++)
+			count[(src[i].key >> shift) & 0xff]++;
+		if (count[(src[0].key >> shift) & 0xff] == n)
+			continue;
+		size_t at = 0;
+		for (int b = 0; b < 256; b++) {
+			size_t c = count[b];
+			count[b] = at;
+			at += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			dst[count[(src[i].key >> shift) & 0xff]++] = src[i];
+		struct ranked *t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != a)
+		memcpy(a, src, n * sizeof(*a));
+	free(tmp);
+}
+
+/* Fills q (summing to 1) from a ranking key per candidate: weight (rank + offset)^-2;
+ * equal keys rank in candidate order. */
 static void rank_dist(const double *key, size_t n, double *q)
 {
-	struct cand *c = xmalloc(n * sizeof(*c));
+	if (n == 0)
+		return;
+	struct ranked *c = xmalloc(n * sizeof(*c));
 	for (size_t i = 0; i < n; i++) {
-		c[i].id = (int64_t)i;
-		c[i].key = key[i];
+		c[i].i = (uint32_t)i;
+		c[i].key = desc_key(key[i]);
 	}
-	qsort(c, n, sizeof(*c), cmp_key_desc);
+	rank_sort(c, n);
 	double sum = 0;
 	for (size_t r = 0; r < n; r++) {
 		double w = 1.0 / ((r + RANK_OFFSET) * (r + RANK_OFFSET));
-		q[c[r].id] = w;
+		q[c[r].i] = w;
 		sum += w;
 	}
 	for (size_t i = 0; i < n; i++)
