@@ -220,6 +220,22 @@ static size_t candidates(const struct learn_index *ix, const struct tdata *d, in
 	return n;
 }
 
+/* Fills q from the candidates' closeness to the examples in the blocks beta weights;
+ * key is scratch space for n values. */
+static void rank_near_examples(const struct learn_index *ix, const struct tdata *d,
+			       struct blocks beta, const int64_t *cand, size_t n, double *key,
+			       double *q)
+{
+	struct lmodel *c = centroid(ix, d, beta);
+	struct scorer s;
+	scorer_init(&s, ix, c);
+	for (size_t i = 0; i < n; i++)
+		key[i] = scorer_logit(&s, cand[i]);
+	scorer_free(&s);
+	lmodel_free(c);
+	rank_dist(key, n, q);
+}
+
 /* Index of the first cumulative value above u. */
 static size_t pick(const double *cum, size_t n, double u)
 {
@@ -254,25 +270,11 @@ int sampler_build(const struct learn_index *ix, const struct tdata *d, int numbe
 
 	/* Close to the examples, in words and in meaning: scored only in the phases whose
 	 * mixture has them (a whole pass over the scope each). */
+	if (mix[phase][C_WORDS] > 0)
+		rank_near_examples(ix, d, (struct blocks){1, 1, 0}, cand, n, key, q[C_WORDS]);
+	if (mix[phase][C_MEANING] > 0 && ix->vec)
+		rank_near_examples(ix, d, (struct blocks){0, 0, 1}, cand, n, key, q[C_MEANING]);
 	struct scorer s;
-	if (mix[phase][C_WORDS] > 0) {
-		struct lmodel *cw = centroid(ix, d, (struct blocks){1, 1, 0});
-		scorer_init(&s, ix, cw);
-		for (size_t i = 0; i < n; i++)
-			key[i] = scorer_logit(&s, cand[i]);
-		scorer_free(&s);
-		lmodel_free(cw);
-		rank_dist(key, n, q[C_WORDS]);
-	}
-	if (mix[phase][C_MEANING] > 0 && ix->vec) {
-		struct lmodel *cm = centroid(ix, d, (struct blocks){0, 0, 1});
-		scorer_init(&s, ix, cm);
-		for (size_t i = 0; i < n; i++)
-			key[i] = scorer_logit(&s, cand[i]);
-		scorer_free(&s);
-		lmodel_free(cm);
-		rank_dist(key, n, q[C_MEANING]);
-	}
 
 	/* The current model: examples and tags so far against background sentences. */
 	char e2[256];
