@@ -1497,6 +1497,22 @@ static int64_t test_unsure(struct learn_index *ix)
 			  e1.recall == e2.recall, "threshold %.4f -> %.4f, precision %.3f -> %.3f, "
 			  "recall %.3f -> %.3f", e1.threshold, e2.threshold, e1.precision, e2.precision,
 			  e1.recall, e2.recall);
+		/* Asked for the scope's logits, the estimate gives those the fast scorer gives,
+		 * tagged sentences too, and the same figures. */
+		struct estimate e3;
+		float *z = xmalloc((d.pool.n + 1) * sizeof(float));
+		float *prob = xmalloc((d.pool.n + 1) * sizeof(float));
+		CHECK(trainer_estimate(ix, &d, m1, &e3, z, err, sizeof(err)) == 0);
+		trainer_score_pool(ix, m1, &d.pool, prob);
+		size_t off = 0;
+		for (size_t i = 0; i < d.pool.n; i++)
+			off += fabs(1 / (1 + exp(-(double)z[i])) - prob[i]) > 1e-6;
+		CHECK_MSG(off == 0, "%zu of %zu scope logits differ from the fast scorer's", off,
+			  d.pool.n);
+		CHECK(e3.threshold == e1.threshold && e3.precision == e1.precision &&
+		      e3.recall == e1.recall);
+		free(z);
+		free(prob);
 		lmodel_free(m1);
 		lmodel_free(m2);
 		for (size_t i = d.n_tags; i < du.n_tags; i++)
