@@ -69,6 +69,22 @@ check wait_for app "round 1 · item 1 of 25"
 step "help: the footer shows the screen's keys"
 check wait_for app "y yes  n no  u not sure  Backspace undo"
 
+step "call view: the selected sentence shows in reverse video, as ↑ ↓ move it"
+AFTER0=$(json 'j["items"][0]["after"][0][:30]' <"$W/round.json")
+keys app c
+check wait_for app "$AFTER0"
+settled app
+screen app -e >"$W/call0.ans"
+check attr "$W/call0.ans" reverse "$TARGET"
+check attr "$W/call0.ans" unreversed "$AFTER0"
+keys app Down
+settled app
+screen app -e >"$W/call1.ans"
+check attr "$W/call1.ans" reverse "$AFTER0"
+check attr "$W/call1.ans" unreversed "$TARGET"
+keys app q
+check wait_for app "round 1 · item 1 of 25"
+
 step "errors stay on screen and the app goes on"
 keys app q
 check wait_for app "Security review"

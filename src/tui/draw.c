@@ -51,6 +51,10 @@ int tui_width(const char *s)
 
 attr_t tui_color(struct tui *app, int color)
 {
+	/* The selected row is reverse video with or without colours: a pair of default
+	 * colours would leave it looking like every other row. */
+	if (color == C_SEL)
+		return A_REVERSE;
 	if (!app->colors || color <= C_NORMAL || color >= C_COUNT)
 		return A_NORMAL;
 	return COLOR_PAIR(color);

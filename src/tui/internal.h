@@ -220,7 +220,7 @@ int tui_put(int y, int x, int w, const char *s, attr_t attr, int color);
 int tui_wrap(int y, int x, int w, int maxrows, const char *s, attr_t attr, int color, int draw);
 /* Fills a row from x with spaces in attr. */
 void tui_fill(int y, int x, int w, attr_t attr, int color);
-/* Attribute of a colour pair, or A_NORMAL without colours. */
+/* Attribute of a colour pair, or A_NORMAL without colours; C_SEL is reverse video always. */
 attr_t tui_color(struct tui *app, int color);
 /* "1:23" for milliseconds. */
 void tui_clock(int64_t ms, char *buf, size_t len);

@@ -501,7 +501,6 @@ static void setup_colors(struct tui *app)
 	init_pair(C_UNSURE, COLOR_YELLOW, -1);
 	init_pair(C_WARN, COLOR_YELLOW, -1);
 	init_pair(C_ERROR, COLOR_RED, -1);
-	init_pair(C_SEL, -1, -1);
 	init_pair(C_HIT, COLOR_MAGENTA, -1);
 	init_pair(C_ACCENT, COLOR_CYAN, -1);
 	app->colors = 1;

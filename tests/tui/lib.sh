@@ -188,7 +188,8 @@ exits_clean() {
 }
 
 # attr FILE bold|plain TEXT: the line starting with TEXT (after indentation) is all
-# bold / has no bold, in a capture made with -e
+# bold / has no bold, in a capture made with -e; attr FILE reverse|unreversed TEXT: the
+# line holding TEXT shows it all in reverse video (selected) / none of it
 attr() { python3 "$TUI_LIB/sgr.py" "$1" "$2" "$3"; }
 
 # same_screen NAME EXPECTED: the pane equals the expected screen file (diff on failure)
