@@ -187,6 +187,22 @@ check test "$(tracker list --db "$WS" --json | json 'len(j)')" = 1
 keys ex q
 check exits_clean ex
 
+step "80 columns: the tagging header keeps where the round stands; the long name gives way"
+LONG=$(tracker create --db "$WS" --name "Pricing objection raised by the customer" --mentioned-by customer)
+check tracker examples --db "$WS" "$LONG" add "That's way more than we budgeted for." \
+	"Honestly the price is too high for us." "We can't justify that cost." \
+	"Your competitor is quoting us a lot less." "It's just too expensive right now." >/dev/null
+start narrow 80x24 -- --db "$WS"
+check wait_for narrow "Pricing objection ra"
+keys narrow End t
+check wait_re narrow "^ Pricing objection.*… · round 1 · item 1 of 25 · 0/25 tagged +Y 0  N 0  \? 0 *$"
+keys narrow y y y y y y y y y y y n n n n n n n n n n n
+check wait_re narrow "^ Pricing objection.*… · round 1 · item 23 of 25 · 22/25 tagged +Y 11  N 11  \? 0 *$"
+$T resize-window -t narrow -x 120 -y 30
+check wait_re narrow "^ Pricing objection raised by the customer · round 1 · item 23 of 25 · 22/25 tagged +YES 11  NO 11  NOT SURE 0 *$"
+keys narrow q q
+check exits_clean narrow
+
 step "the screens include only the public headers (no SQL, no trainer internals)"
 check test "$(grep -h '#include' "$TOP"/src/tui/*.[ch] | grep -c -e sqlite3 -e linear -e stemmer -e '\.\./' -e '/internal.h')" = 0
 for h in $(grep -h '#include "' "$TOP"/src/tui/*.[ch] | sed 's/.*"\(.*\)".*/\1/' | sort -u); do

@@ -283,22 +283,40 @@ static void draw_item(struct tagging *g, struct tui *app, int y, int bottom)
 		tui_color(app, C_UNSURE) : A_NORMAL, 0);
 }
 
+/* Columns of the tracker's name the header keeps before it drops the tag counts. */
+#define MIN_NAME_COLS 12
+
 static void tagging_draw(void *state, struct tui *app)
 {
 	struct tagging *g = state;
 	int y = app->body_top, w = app->cols, bottom = app->body_top + app->body_rows;
-	char line[512], right[96];
-	snprintf(right, sizeof(right), "YES %lld  NO %lld  NOT SURE %lld ", (long long)g->yes,
-		 (long long)g->no, (long long)g->unsure);
+	char line[512], right[96], prog[128] = "";
 	if (g->round && g->mode == M_TAG)
-		snprintf(line, sizeof(line), " %s · round %d · item %d of %zu · %d/%zu tagged", g->name,
+		snprintf(prog, sizeof(prog), " · round %d · item %d of %zu · %d/%zu tagged",
 			 g->round->number, g->pos + 1, g->round->n_items, tagged(g),
 			 g->round->n_items);
-	else
-		snprintf(line, sizeof(line), " %s", g->name);
+	/* Where the round stands always shows in full: on a narrow terminal the counts get
+	 * shorter, then the name gives way (with an ellipsis), then the counts go. */
+	int pw = tui_width(prog), nw = tui_width(g->name);
+	snprintf(right, sizeof(right), "YES %lld  NO %lld  NOT SURE %lld ", (long long)g->yes,
+		 (long long)g->no, (long long)g->unsure);
+	if (1 + nw + pw + 1 + tui_width(right) > w)
+		snprintf(right, sizeof(right), "Y %lld  N %lld  ? %lld ", (long long)g->yes,
+			 (long long)g->no, (long long)g->unsure);
 	int rw = tui_width(right);
-	tui_put(y, 0, w - rw - 1, line, A_NORMAL, 0);
-	tui_put(y, w - rw, rw, right, A_NORMAL, 0);
+	if (1 + (nw < MIN_NAME_COLS ? nw : MIN_NAME_COLS) + pw + 1 + rw > w)
+		rw = 0;
+	int name_w = w - 1 - pw - (rw ? rw + 1 : 0);
+	int x = 1;
+	if (nw <= name_w) {
+		x += tui_put(y, x, name_w, g->name, A_NORMAL, 0);
+	} else if (name_w > 1) {
+		x += tui_put(y, x, name_w - 1, g->name, A_NORMAL, 0);
+		x += tui_put(y, x, 1, "…", A_NORMAL, 0);
+	}
+	tui_put(y, x, w - x - (rw ? rw + 1 : 0), prog, A_NORMAL, 0);
+	if (rw)
+		tui_put(y, w - rw, rw, right, A_NORMAL, 0);
 	y++;
 	if (g->mode == M_TAG) {
 		/* one cell per item: its tag, the current one reversed */
