@@ -337,9 +337,12 @@ struct store_tag {
  * complete and *completed is set to 1 (completed may be NULL). */
 int store_tag_set(store *st, int64_t tracker, int64_t sentence, int label, int *completed,
 		  char *err, size_t errlen);
-/* Removes the most recent tag of the tracker's open round (undo); *sentence gets the
- * sentence it was on, or 0 when there was nothing to undo. */
-int store_tag_undo(store *st, int64_t tracker, int64_t *sentence, char *err, size_t errlen);
+/* Undoes the most recent tag set or changed in the tracker's latest round: a changed
+ * tag gets its earlier label back, a new one is removed. *sentence gets the sentence it
+ * was on, or 0 when there was nothing to undo; *label (may be NULL) the tag the sentence
+ * has now, STORE_TAG_NONE for none. */
+int store_tag_undo(store *st, int64_t tracker, int64_t *sentence, int *label, char *err,
+		   size_t errlen);
 int store_tags_list(store *st, int64_t tracker, struct store_tag **out, size_t *n,
 		    char *err, size_t errlen);
 void store_tags_free(struct store_tag *t, size_t n);

@@ -226,6 +226,7 @@ static void test_open(void)
 			"CREATE INDEX sentences_party ON sentences(party);"
 			"CREATE INDEX sentences_side ON sentences(side, call);"
 			"ALTER TABLE parties DROP COLUMN channel;"
+			"DROP TABLE tag_changes;"
 			"DELETE FROM state; PRAGMA user_version = 1; COMMIT;"), 0);
 		CHECK_INT(peek("v1.db", "PRAGMA user_version"), 1);
 		st = open_ws("v1.db");
@@ -235,6 +236,7 @@ static void test_open(void)
 		CHECK_INT(peek("v1.db", "SELECT COUNT(*) FROM sqlite_master WHERE name = 'sentences_party'"), 0);
 		CHECK_INT(peek("v1.db", "SELECT COUNT(*) FROM pragma_foreign_key_list('sentences')"), 1);
 		CHECK_INT(peek("v1.db", "SELECT COUNT(*) FROM pragma_table_info('parties') WHERE name = 'channel'"), 1);
+		CHECK_INT(peek("v1.db", "SELECT COUNT(*) FROM sqlite_master WHERE name = 'tag_changes'"), 1);
 		/* and works as before: replacing the call takes the tag with it */
 		int rep = 0;
 		int64_t first2 = 0;
@@ -879,18 +881,41 @@ static void test_rounds(void)
 	CHECK_INT(store_tag_set(st, t, f + 1, STORE_TAG_YES, &completed, err, sizeof(err)), 0);
 	CHECK_INT(completed, 0);
 
-	TEST("tags: undo removes the latest tag and reopens the round");
-	CHECK_INT(store_tag_undo(st, t, &undone, err, sizeof(err)), 0);
-	CHECK_INT(undone, f + 1);	/* changed last */
+	TEST("tags: undo of a changed tag puts the earlier tag back, the round stays complete");
 	{
+		int now = -5;
+		CHECK_INT(store_tag_undo(st, t, &undone, &now, err, sizeof(err)), 0);
+		CHECK_INT(undone, f + 1);	/* changed last */
+		CHECK_INT(now, STORE_TAG_UNSURE);
+		struct store_round *r = NULL;
+		store_round_latest(st, t, &r, err, sizeof(err));
+		if (r) {
+			CHECK_INT(r->completed, 1770000100);
+			CHECK_INT(r->items[1].tag, STORE_TAG_UNSURE);
+		}
+		store_round_free(r);
+	}
+
+	TEST("tags: undo again removes the tags in the order they were set, reopening the round");
+	{
+		int now = -5;
+		CHECK_INT(store_tag_undo(st, t, &undone, &now, err, sizeof(err)), 0);
+		CHECK_INT(undone, f + 2);
+		CHECK_INT(now, STORE_TAG_NONE);
+		CHECK_INT(store_tag_undo(st, t, &undone, NULL, err, sizeof(err)), 0);
+		CHECK_INT(undone, f + 1);
 		struct store_round *r = NULL;
 		store_round_latest(st, t, &r, err, sizeof(err));
 		if (r) {
 			CHECK_INT(r->completed, 0);
+			CHECK_INT(r->items[0].tag, STORE_TAG_YES);
 			CHECK_INT(r->items[1].tag, STORE_TAG_NONE);
+			CHECK_INT(r->items[2].tag, STORE_TAG_NONE);
 		}
 		store_round_free(r);
 	}
+	CHECK_INT(store_tag_set(st, t, f + 2, STORE_TAG_NO, &completed, err, sizeof(err)), 0);
+	CHECK_INT(completed, 0);
 	CHECK_INT(store_tag_set(st, t, f + 1, STORE_TAG_NO, &completed, err, sizeof(err)), 0);
 	CHECK_INT(completed, 1);
 
@@ -930,7 +955,7 @@ static void test_rounds(void)
 	{
 		struct store_round_item items[1] = {{.sentence = f + 5, .method = "near-example"}};
 		CHECK_INT(store_round_create(st, t, 2, items, 1, NULL, err, sizeof(err)), 0);
-		CHECK_INT(store_tag_undo(st, t, &undone, err, sizeof(err)), 0);
+		CHECK_INT(store_tag_undo(st, t, &undone, NULL, err, sizeof(err)), 0);
 		CHECK_INT(undone, 0);
 		struct store_tracker *tr = NULL;
 		store_tracker_get(st, t, &tr, err, sizeof(err));

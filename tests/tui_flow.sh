@@ -138,6 +138,20 @@ for s in it["before"]+it["after"]: print(s[:30])' "$W/round$round.json" "$pos" >
 			check wait_re app "Took back the (YES|NO) on item 3"
 			check wait_for app "round 1 · item 3 of 25 · 2/25 tagged"
 			check wait_for app "This item: not tagged yet"
+			step "tagging: Backspace after changing a tag puts the earlier tag back"
+			right=YES wrongw=NO
+			[ "$label" = no ] && right=NO wrongw=YES
+			keys app "$key"
+			check wait_for app "round 1 · item 4 of 25 · 3/25 tagged"
+			keys app Left
+			check wait_for app "round 1 · item 3 of 25 · 3/25 tagged"
+			check wait_for app "This item: $right"
+			keys app "$wrong"
+			check wait_for app "round 1 · item 4 of 25 · 3/25 tagged"
+			keys app BSpace
+			check wait_for app "Took back the $wrongw on item 3: it is $right again."
+			check wait_for app "round 1 · item 3 of 25 · 3/25 tagged"
+			check wait_for app "This item: $right"
 			step "tagging: round $round"
 		fi
 		keys app "$key"

@@ -174,6 +174,18 @@ static const char *const migrations[] = {
 
 	/* 2 -> 3: which channel of a stereo recording carries a party (0: all). */
 	"ALTER TABLE parties ADD COLUMN channel INTEGER NOT NULL DEFAULT 0;",
+
+	/* 3 -> 4: each tag set or changed in a round, with the tag it replaced (NULL:
+	 * none), so that undo puts a changed tag back instead of removing it. */
+	"CREATE TABLE tag_changes ("
+	"  id INTEGER PRIMARY KEY,"
+	"  tracker INTEGER NOT NULL REFERENCES trackers(id) ON DELETE CASCADE,"
+	"  round INTEGER NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,"
+	"  sentence INTEGER NOT NULL REFERENCES sentences(id) ON DELETE CASCADE,"
+	"  prev_label INTEGER);"
+	"CREATE INDEX tag_changes_round ON tag_changes(round, id);"
+	"CREATE INDEX tag_changes_tracker ON tag_changes(tracker);"
+	"CREATE INDEX tag_changes_sentence ON tag_changes(sentence);",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -605,6 +605,35 @@ int store_tag_set(store *st, int64_t tracker, int64_t sentence, int label, int *
 	sqlite3_bind_int64(q, 2, sentence);
 	int64_t round = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
 	sqlite3_reset(q);
+	if (round) {
+		/* Remember what the tag replaces, for undo; the same tag again changes nothing. */
+		q = store_q(st, Q_TAG_PREV, "SELECT label FROM tags WHERE tracker = ? AND sentence = ?",
+			    err, errlen);
+		if (!q)
+			return -1;
+		sqlite3_bind_int64(q, 1, tracker);
+		sqlite3_bind_int64(q, 2, sentence);
+		int had = sqlite3_step(q) == SQLITE_ROW;
+		int prev = had ? sqlite3_column_int(q, 0) : STORE_TAG_NONE;
+		sqlite3_reset(q);
+		if (!had || prev != label) {
+			q = store_q(st, Q_TAG_CHANGE, "INSERT INTO tag_changes (tracker, round, sentence,"
+				    " prev_label) VALUES (?, ?, ?, ?)", err, errlen);
+			if (!q)
+				return -1;
+			sqlite3_bind_int64(q, 1, tracker);
+			sqlite3_bind_int64(q, 2, round);
+			sqlite3_bind_int64(q, 3, sentence);
+			if (had)
+				sqlite3_bind_int(q, 4, prev);
+			else
+				sqlite3_bind_null(q, 4);
+			int rc = sqlite3_step(q);
+			sqlite3_reset(q);
+			if (rc != SQLITE_DONE)
+				return store_fail(st, "remember the tag for undo", err, errlen);
+		}
+	}
 	/* REPLACE gives a changed tag a new seq, so undo takes the latest change. */
 	q = store_q(st, Q_TAG_SET, "INSERT OR REPLACE INTO tags (tracker, sentence, label, tagged_at, round)"
 		    " VALUES (?, ?, ?, ?, ?)", err, errlen);
@@ -625,30 +654,67 @@ int store_tag_set(store *st, int64_t tracker, int64_t sentence, int label, int *
 	return store_tracker_touch(st, tracker, err, errlen);
 }
 
-int store_tag_undo(store *st, int64_t tracker, int64_t *sentence, char *err, size_t errlen)
+int store_tag_undo(store *st, int64_t tracker, int64_t *sentence, int *label, char *err,
+		   size_t errlen)
 {
 	struct store_round *r = NULL;
 	*sentence = 0;
+	if (label)
+		*label = STORE_TAG_NONE;
 	int rc = store_round_latest(st, tracker, &r, err, errlen);
 	if (rc)
 		return rc < 0 ? -1 : 0;
 	int64_t round = r->id;
 	store_round_free(r);
-	sqlite3_stmt *q = store_prep(st, "SELECT seq, sentence FROM tags WHERE tracker = ? AND round = ?"
-				     " ORDER BY seq DESC LIMIT 1", err, errlen);
+	/* The latest change of the round: its sentence gets the tag it had before. */
+	sqlite3_stmt *q = store_prep(st, "SELECT id, sentence, prev_label FROM tag_changes"
+				     " WHERE round = ? ORDER BY id DESC LIMIT 1", err, errlen);
 	if (!q)
 		return -1;
-	sqlite3_bind_int64(q, 1, tracker);
-	sqlite3_bind_int64(q, 2, round);
-	if (sqlite3_step(q) != SQLITE_ROW) {
+	sqlite3_bind_int64(q, 1, round);
+	if (sqlite3_step(q) == SQLITE_ROW) {
+		int64_t change = sqlite3_column_int64(q, 0);
+		int64_t sid = sqlite3_column_int64(q, 1);
+		int had = sqlite3_column_type(q, 2) != SQLITE_NULL;
+		int prev = had ? sqlite3_column_int(q, 2) : STORE_TAG_NONE;
 		sqlite3_finalize(q);
-		return 0;
+		q = store_prep(st, had ? "UPDATE tags SET label = ?3 WHERE tracker = ?1 AND sentence = ?2"
+				       : "DELETE FROM tags WHERE tracker = ?1 AND sentence = ?2", err, errlen);
+		if (!q)
+			return -1;
+		sqlite3_bind_int64(q, 1, tracker);
+		sqlite3_bind_int64(q, 2, sid);
+		if (had)
+			sqlite3_bind_int(q, 3, prev);
+		rc = sqlite3_step(q);
+		sqlite3_finalize(q);
+		if (rc != SQLITE_DONE)
+			return store_fail(st, "undo tag", err, errlen);
+		if (exec_id(st, "DELETE FROM tag_changes WHERE id = ?", change, "undo tag", err,
+			    errlen) < 0)
+			return -1;
+		*sentence = sid;
+		if (label)
+			*label = prev;
+	} else {
+		/* Tags made before changes were remembered: the latest one goes. */
+		sqlite3_finalize(q);
+		q = store_prep(st, "SELECT seq, sentence FROM tags WHERE tracker = ? AND round = ?"
+			       " ORDER BY seq DESC LIMIT 1", err, errlen);
+		if (!q)
+			return -1;
+		sqlite3_bind_int64(q, 1, tracker);
+		sqlite3_bind_int64(q, 2, round);
+		if (sqlite3_step(q) != SQLITE_ROW) {
+			sqlite3_finalize(q);
+			return 0;
+		}
+		int64_t seq = sqlite3_column_int64(q, 0);
+		*sentence = sqlite3_column_int64(q, 1);
+		sqlite3_finalize(q);
+		if (exec_id(st, "DELETE FROM tags WHERE seq = ?", seq, "undo tag", err, errlen) < 0)
+			return -1;
 	}
-	int64_t seq = sqlite3_column_int64(q, 0);
-	*sentence = sqlite3_column_int64(q, 1);
-	sqlite3_finalize(q);
-	if (exec_id(st, "DELETE FROM tags WHERE seq = ?", seq, "undo tag", err, errlen) < 0)
-		return -1;
 	if (round_refresh(st, tracker, round, NULL, err, errlen) < 0)
 		return -1;
 	return store_tracker_touch(st, tracker, err, errlen);

@@ -435,11 +435,12 @@ static int undo(struct tagging *g, struct tui *app)
 {
 	char err[512];
 	int64_t sid = 0;
+	int now = STORE_TAG_NONE;
 	if (g->mode != M_TAG)
 		return TUI_REDRAW;
 	int rc = store_begin(app->st, err, sizeof(err));
 	if (rc == 0)
-		rc = store_tag_undo(app->st, g->tracker, &sid, err, sizeof(err));
+		rc = store_tag_undo(app->st, g->tracker, &sid, &now, err, sizeof(err));
 	int at = -1;
 	for (size_t i = 0; sid && i < g->round->n_items; i++)
 		if (g->round->items[i].sentence == sid)
@@ -462,10 +463,15 @@ static int undo(struct tagging *g, struct tui *app)
 		return TUI_REDRAW | TUI_RELOAD;
 	}
 	int was = g->round->items[at].tag;
-	g->round->items[at].tag = STORE_TAG_NONE;
+	g->round->items[at].tag = now;
 	count(g, was, -1);
+	count(g, now, +1);
 	g->pos = at;
-	tui_info(app, "Took back the %s on item %d.", label_word(was), at + 1);
+	if (now == STORE_TAG_NONE)
+		tui_info(app, "Took back the %s on item %d.", label_word(was), at + 1);
+	else
+		tui_info(app, "Took back the %s on item %d: it is %s again.", label_word(was), at + 1,
+			 label_word(now));
 	return TUI_REDRAW | TUI_RELOAD;
 }
 
