@@ -221,6 +221,19 @@ run edit --db "$W" "$id1" --clear-filters
 run list --db "$W" --json
 json_ok '[t for t in d if t["id"] == '"$id1"'][0]["filters"] == {}'
 
+case_ "rates --by a key no call has: exit 1, naming the key and the keys there"
+run rates --db "$W" "$id2" --by tema
+rc_is 1
+err_has "--by tema: no call has the key 'tema' (in this workspace: deal_stage, team, or all)"
+out_is_empty
+
+case_ "rates --by all: each week's row is all calls, not '(none)'"
+run rates --db "$W" "$id2" --by all
+rc_is 0
+out_matches '^week +segment +calls +detected +rate$'
+out_matches '^[0-9]{4}-W[0-9]{2} +all calls +[0-9]+ +0 +0%$'
+out_lacks "(none)"
+
 case_ "delete: removes the tracker with its examples"
 run delete --db "$W" "$id1"
 rc_is 0

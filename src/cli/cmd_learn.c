@@ -745,6 +745,27 @@ static int run_rates(struct cli *c, int argc, char **argv)
 	struct opt spec[] = {{"--by", OPT_STRING, &by}, {"--json", OPT_FLAG, &json}, {NULL, 0, NULL}};
 	if ((rc = one_tracker(c, argc, argv, spec, &id, NULL, NULL)))
 		return rc;
+	if (strcmp(by, "all")) {
+		/* a key no call has would give one "(none)" row a week: say so instead */
+		char **keys;
+		size_t nk;
+		int found = 0;
+		struct sbuf kb = {0};
+		if (store_meta_keys(c->st, &keys, &nk, err, sizeof(err)) < 0)
+			return cli_fail("%s", err);
+		for (size_t j = 0; j < nk; j++) {
+			found |= !strcmp(keys[j], by);
+			sbuf_printf(&kb, "%s, ", keys[j]);
+		}
+		store_strings_free(keys, nk);
+		if (!found) {
+			rc = cli_fail("--by %s: no call has the key '%s' (in this workspace: %sor all)",
+				      by, by, kb.s ? kb.s : "");
+			sbuf_free(&kb);
+			return rc;
+		}
+		sbuf_free(&kb);
+	}
 	struct store_rate_row *r;
 	size_t n;
 	if (store_detection_rates(c->st, id, !strcmp(by, "all") ? "" : by, &r, &n, err, sizeof(err)) < 0)
@@ -762,10 +783,13 @@ static int run_rates(struct cli *c, int argc, char **argv)
 		}
 		cli_print_json(a);
 	} else {
-		printf("%-9s %-22s %6s %9s %6s\n", "week", by, "calls", "detected", "rate");
+		int all = !strcmp(by, "all");
+		printf("%-9s %-22s %6s %9s %6s\n", "week", all ? "segment" : by, "calls", "detected",
+		       "rate");
 		for (size_t i = 0; i < n; i++)
 			printf("%-9s %-22.22s %6lld %9lld %5.0f%%\n", r[i].week,
-			       *r[i].segment ? r[i].segment : "(none)", (long long)r[i].calls,
+			       all ? "all calls" : *r[i].segment ? r[i].segment : "(none)",
+			       (long long)r[i].calls,
 			       (long long)r[i].calls_detected,
 			       r[i].calls ? 100.0 * (double)r[i].calls_detected / (double)r[i].calls : 0);
 	}
