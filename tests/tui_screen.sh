@@ -200,6 +200,20 @@ keys narrow y y y y y y y y y y y n n n n n n n n n n n
 check wait_re narrow "^ Pricing objection.*… · round 1 · item 23 of 25 · 22/25 tagged +Y 11  N 11  \? 0 *$"
 $T resize-window -t narrow -x 120 -y 30
 check wait_re narrow "^ Pricing objection raised by the customer · round 1 · item 23 of 25 · 22/25 tagged +YES 11  NO 11  NOT SURE 0 *$"
+
+step "80x24: help that does not fit says how many rows are below, and scrolls to them"
+keys narrow '?'
+check wait_for narrow "Keys of the Tagging screen"
+check wait_re narrow "^ +↓ [0-9]+ more rows: ↓ PgDn End *$"
+check test "$(screen narrow | grep -c 'Ctrl-Z')" = 0
+keys narrow PgDn
+check wait_for narrow "Ctrl-Z"
+check wait_re narrow "^ +↑ the rows above: ↑ PgUp Home *$"
+keys narrow Home
+check wait_for narrow "y, 1"
+check wait_re narrow "^ +↓ [0-9]+ more rows"
+keys narrow q
+check wait_for narrow "round 1 · item 23 of 25"
 keys narrow q q
 check exits_clean narrow
 

@@ -115,9 +115,25 @@ static void help_draw(void *state, struct tui *app)
 	tui_put(y++, 0, w, line, A_NORMAL, 0);
 	y++;
 	int rows = bottom - y;
+	/* When the keys do not all fit, the last row says there are more and how to see
+	 * them, so that a short terminal does not pass for the whole list. */
+	int more = h->n > rows && rows > 1;
+	if (more)
+		rows--;
+	h->list.page = rows;	/* PgUp / PgDn turn a page */
 	/* the list scrolls a page of rows; sel is the first row shown */
 	if (h->list.sel > h->n - rows)
 		h->list.sel = h->n - rows > 0 ? h->n - rows : 0;
+	if (more) {
+		int below = h->n - h->list.sel - rows;
+		if (below > 0)
+			snprintf(line, sizeof(line), "↓ %d more row%s: ↓ PgDn End", below,
+				 below == 1 ? "" : "s");
+		else
+			snprintf(line, sizeof(line), "↑ the rows above: ↑ PgUp Home");
+		tui_put(bottom - 1, 3, w - 4, line, tui_color(app, C_ACCENT), 0);
+		bottom--;
+	}
 	for (int i = h->list.sel; i < h->n && y < bottom; i++, y++) {
 		const struct help_row *r = &h->rows[i];
 		if (!r->keys) {
