@@ -58,8 +58,14 @@ check wait_for app "(•) the customer"
 step "settings form: a team filter changes the matching calls live, and back"
 keys app Tab Tab Tab Tab Enter
 check wait_for app "Which team values?"
+check wait_for app "Beside each value: the calls it leaves with the rest of the settings."
+# the external calls of the first team, not all of its calls
+FIRST=$(screen app | sed -n 's/^ ▸ \[ \] \(.*[^ ]\)  *\([0-9][0-9]*\) calls\{0,1\} *$/\1|\2/p')
+check test -n "$FIRST"
 keys app Space
 check wait_re app "1 selected · calls matching the settings: [0-9]+"
+check wait_for app "1 selected · calls matching the settings: ${FIRST#*|}"
+check test "${FIRST#*|}" -lt "$(tracker calls --db "$WS" --json | json "len([c for c in j if c['meta'].get('team') == '${FIRST%|*}'])")"
 keys app Space Enter
 check wait_for app "Calls matching: $EXT of $ALL"
 

@@ -1,6 +1,7 @@
 /* Filter values: the values of one metadata key that exist in the workspace, with how
- * many calls have each; the admin picks any number of them (none means any value), and
- * sees how many calls the settings then match. Edits the settings form's filters. */
+ * many calls each leaves given the rest of the settings; the admin picks any number of
+ * them (none means any value), and sees how many calls the settings then match. Edits
+ * the settings form's filters. */
 #include "internal.h"
 
 #include <stdio.h>
@@ -15,6 +16,7 @@ struct filter {
 	struct store_kv *values;	/* key: the value, value: its call count as text */
 	size_t n;
 	unsigned char *on;
+	int64_t *leaves;	/* per value: calls the settings match with it, -1 unknown */
 	struct tui_list list;
 	int64_t matching;
 };
@@ -53,6 +55,32 @@ static void recount(struct filter *f, struct tui *app)
 	free(sp);
 }
 
+/* Per value, the calls the settings match when it is the only value of this key: what
+ * picking it leaves, given the scope and the other keys' filters. */
+static void count_values(struct filter *f, struct tui *app)
+{
+	const struct store_settings *s = f->s;
+	struct store_settings t = *s;	/* shallow: every string is borrowed */
+	struct store_kv *kv = xcalloc(s->n_filters + 1, sizeof(*kv));
+	size_t k = 0;
+	char err[256];
+	for (size_t i = 0; i < s->n_filters; i++)
+		if (strcmp(s->filters[i].key, f->key))
+			kv[k++] = s->filters[i];
+	t.filters = kv;
+	t.n_filters = k + 1;
+	kv[k].key = f->key;
+	for (size_t i = 0; i < f->n; i++) {
+		struct store_call_span *sp = NULL;
+		size_t n = 0;
+		kv[k].value = f->values[i].key;
+		f->leaves[i] = store_calls_matching(app->st, &t, 0, &sp, &n, err, sizeof(err)) < 0
+				       ? -1 : (int64_t)n;
+		free(sp);
+	}
+	free(kv);
+}
+
 /* arg: struct filter_arg *, owned; the settings it points to are borrowed. */
 static void *filter_open(struct tui *app, void *arg)
 {
@@ -69,6 +97,8 @@ static void *filter_open(struct tui *app, void *arg)
 		return NULL;
 	}
 	f->on = xcalloc(f->n + 1, 1);
+	f->leaves = xcalloc(f->n + 1, sizeof(*f->leaves));
+	count_values(f, app);
 	for (size_t i = 0; i < f->n; i++)
 		for (size_t j = 0; j < f->s->n_filters; j++)
 			if (!strcmp(f->s->filters[j].key, f->key) &&
@@ -86,6 +116,7 @@ static void filter_close(void *state, struct tui *app)
 	struct filter *f = state;
 	store_kvs_free(f->values, f->n);
 	free(f->on);
+	free(f->leaves);
 	free(f->key);
 	free(f);
 }
@@ -108,7 +139,8 @@ static void filter_draw(void *state, struct tui *app)
 		snprintf(line, sizeof(line), " %d selected", chosen);
 	tui_put(y++, 0, w, line, f->matching == 0 ? tui_color(app, C_ERROR)
 						  : tui_color(app, C_ACCENT), 0);
-	y++;
+	tui_put(y++, 0, w, " Beside each value: the calls it leaves with the rest of the settings.",
+		tui_color(app, C_DIM), 0);
 	if (!f->n) {
 		tui_put(y, 2, w - 2, "No call has a value for this key.", A_NORMAL, 0);
 		return;
@@ -119,8 +151,13 @@ static void filter_draw(void *state, struct tui *app)
 		attr_t a = sel ? tui_color(app, C_SEL) : A_NORMAL;
 		if (sel)
 			tui_fill(y, 0, w, a, 0);
-		snprintf(line, sizeof(line), " %s [%s] %-40s %6s calls", sel ? "▸" : " ",
-			 f->on[i] ? "x" : " ", f->values[i].key, f->values[i].value);
+		char calls[32];
+		if (f->leaves[i] >= 0)
+			snprintf(calls, sizeof(calls), "%lld", (long long)f->leaves[i]);
+		else
+			snprintf(calls, sizeof(calls), "?");
+		snprintf(line, sizeof(line), " %s [%s] %-40s %6s call%s", sel ? "▸" : " ",
+			 f->on[i] ? "x" : " ", f->values[i].key, calls, f->leaves[i] == 1 ? "" : "s");
 		tui_put(y, 0, w, line, a, 0);
 	}
 }
