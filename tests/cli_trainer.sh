@@ -265,7 +265,7 @@ json_ok 'all(isinstance(d[k], list) and len(d[k]) == 2 and 0 <= d[k][0] <= d[k][
 json_ok 'isinstance(d["samples"], list) and 0 < len(d["samples"]) <= 20'
 json_ok 'all(isinstance(s["sentence"], int) and isinstance(s["text"], str) and isinstance(s["score"], float) and 0 <= s["score"] <= 1 for s in d["samples"])'
 
-case_ "overview: the samples are sentences the tracker matches, in its scope, spread over calls"
+case_ "overview: the samples are sentences the tracker matches, in its scope, spread over calls, no text twice"
 helper texts scope
 run score --db "$W" "$id" --file "$TMP/scope.txt" --json
 rc_is 0
@@ -290,6 +290,14 @@ for s in o["samples"]:
 want = min(len(o["samples"]), len(det_calls))
 if len(calls) < want:
     sys.exit("%d samples from %d calls; %d calls have detections" % (len(o["samples"]), len(calls), len(det_calls)))
+key = lambda t: " ".join(t.lower().replace("?", " ").replace(".", " ").replace(",", " ").split())
+texts = [key(s["text"]) for s in o["samples"]]
+twice = sorted({t for t in texts if texts.count(t) > 1})
+if twice:
+    sys.exit("surfaced more than once: %s" % "; ".join(twice))
+distinct = {key(sents[i]["text"]) for i, x in scored.items() if x["match"]}
+if len(o["samples"]) < min(20, len(distinct)):
+    sys.exit("%d samples; %d distinct texts are detected" % (len(o["samples"]), len(distinct)))
 PY
 
 case_ "score: F1 on the held-back calls' sentences beats a keyword match of the examples' words"
@@ -449,5 +457,46 @@ if any(not r["call"].startswith("new-") for r in now if r["sentence"] not in old
     sys.exit("the import added detections outside the new calls")
 PY
 check "the import's count ($added) is what both trackers added ($n1 + $n2)" [ "$added" = "$((n1 + n2))" ]
+
+case_ "overview: a sentence said in many calls is surfaced once among the 20"
+# Forty more calls of the region, each with its customer saying a sentence the model
+# surfaces: a sample drawn over calls would otherwise show it again and again.
+run overview --db "$W" "$id" --json
+keep overview_before_repeats.json
+python3 - "$TMP" <<'PY' || fail "could not write the calls that repeat a sentence"
+import json, os, sys, time
+tmp = sys.argv[1]
+said = json.load(open(tmp + "/overview_before_repeats.json"))["samples"][0]["text"]
+open(tmp + "/repeated.txt", "w").write(said)
+started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 7200))
+with open(tmp + "/repeats.jsonl", "w") as f:
+    for c in range(40):
+        texts = ["Thanks for making the time today.", said, "Let me share my screen.",
+                 "We can pick this up next week."]
+        f.write(json.dumps({
+            "id": "repeat-%d" % c, "title": "Repeat call %d" % c, "started": started,
+            "scope": "external", "language": "en", "meta": {"region": os.environ["REGION"], "team": "Mid-Market"},
+            "parties": [{"id": "p1", "name": "Rep One", "affiliation": "company"},
+                        {"id": "p2", "name": "Buyer Two", "affiliation": "customer"}],
+            "transcript": [{"speaker": "p%d" % (1 + k % 2), "start_ms": 3500 * k,
+                            "end_ms": 3500 * k + 3000, "text": t} for k, t in enumerate(texts)]}) + "\n")
+PY
+export TRACKER_NOW=$((NOW + 200))
+run import --db "$W" "$TMP/repeats.jsonl"
+unset TRACKER_NOW
+rc_is 0
+run overview --db "$W" "$id" --json
+rc_is 0
+keep overview_repeats.json
+python3 - "$TMP" <<'PY' >"$TMP/.repeats" 2>&1 || fail "$(tail -n 3 "$TMP/.repeats")"
+import json, sys
+tmp = sys.argv[1]
+said = open(tmp + "/repeated.txt").read()
+texts = [s["text"] for s in json.load(open(tmp + "/overview_repeats.json"))["samples"]]
+if texts.count(said) > 1:
+    sys.exit("%r is surfaced %d times among %d" % (said, texts.count(said), len(texts)))
+if len(set(t.lower() for t in texts)) != len(texts):
+    sys.exit("a text is surfaced twice: %r" % texts)
+PY
 
 finish

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "../src/learn/internal.h"
@@ -1256,7 +1257,7 @@ static int64_t test_estimates(struct learn_index *ix, int detailed)
 		CHECK(o->threshold > 0 && o->threshold < 1);
 
 		snprintf(name, sizeof(name), "overview: after round %d up to 20 surfaced sentences, each a "
-			 "detection in scope, spread over calls", round);
+			 "detection in scope, spread over calls, no text twice", round);
 		TEST(name);
 		CHECK(o->n_samples > 0 && o->n_samples <= 20);
 		int calls_seen[1024] = {0};
@@ -1270,8 +1271,13 @@ static int64_t test_estimates(struct learn_index *ix, int detailed)
 			if (c >= 0 && c < 1024 && !calls_seen[c]++)
 				distinct++;
 		}
-		/* One a call while calls with detections last. */
-		size_t det_calls = 0;
+		for (size_t i = 0; i < o->n_samples; i++)
+			for (size_t j = i + 1; j < o->n_samples; j++)
+				CHECK_MSG(strcasecmp(o->samples[i].text, o->samples[j].text) != 0,
+					  "surfaced twice: %s", o->samples[i].text);
+		/* One a call while calls with detections last; as many as there are distinct
+		 * detected texts, up to 20. */
+		size_t det_calls = 0, det_texts = 0;
 		{
 			size_t n;
 			int64_t *ids = scope_ids(&est_spec, 0, 0, &n);
@@ -1282,6 +1288,12 @@ static int64_t test_estimates(struct learn_index *ix, int detailed)
 			for (size_t i = 0; i < n; i++)
 				if (match[i] && !seen[W.s[ids[i]].call]++)
 					det_calls++;
+			for (size_t i = 0; i < n && det_texts < 20; i++) {
+				int first = match[i];
+				for (size_t j = 0; j < i && first; j++)
+					first = !match[j] || strcasecmp(W.s[ids[j]].text, W.s[ids[i]].text);
+				det_texts += first;
+			}
 			free(score);
 			free(match);
 			free(ids);
@@ -1289,6 +1301,8 @@ static int64_t test_estimates(struct learn_index *ix, int detailed)
 		size_t want = det_calls < o->n_samples ? det_calls : o->n_samples;
 		CHECK_MSG(distinct >= want, "%zu calls among %zu samples; %zu calls have detections",
 			  distinct, o->n_samples, det_calls);
+		CHECK_MSG(o->n_samples == det_texts, "%zu surfaced; %zu distinct texts detected (up to 20)",
+			  o->n_samples, det_texts);
 		learn_overview_free(o);
 	}
 

@@ -485,7 +485,9 @@ int learn_overview_get(store *st, const struct learn_index *ix, int64_t tracker,
 		}
 		audit_check(o);
 
-		/* What it would detect in the calls, and 20 of those spread over calls. */
+		/* What it would detect in the calls, and 20 of those spread over calls: one a
+		 * call while calls last, and never one text twice (a repeated sentence would
+		 * use up two of the admin's checks on one thing). */
 		float *prob = xmalloc((d.pool.n + 1) * sizeof(float));
 		trainer_score_pool(ix, m, &d.pool, prob);
 		size_t nd = 0;
@@ -510,8 +512,11 @@ int learn_overview_get(store *st, const struct learn_index *ix, int64_t tracker,
 					continue;
 				int64_t id = d.pool.ids[det[k]];
 				int seen = 0;
-				for (size_t j = 0; pass == 0 && j < o->n_samples && !seen; j++)
-					seen = o->samples[j].call == (int64_t)ix->call[id];
+				for (size_t j = 0; j < o->n_samples && !seen; j++) {
+					int64_t other = o->samples[j].sentence;
+					seen = ix->texthash[other] == ix->texthash[id] ||
+					       (pass == 0 && o->samples[j].call == (int64_t)ix->call[id]);
+				}
 				if (seen)
 					continue;
 				taken[k] = 1;
