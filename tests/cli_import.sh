@@ -160,7 +160,7 @@ run calls --db "$W" --json
 keep calls_json_9
 run import --db "$W" "$TMP/b.jsonl"
 rc_is 0
-out_matches "^imported 3 calls \([0-9]+ sentences\), 3 replaced an existing call$"
+out_matches "^imported 3 calls \([0-9]+ sentences\), 3 replaced existing calls$"
 err_has "$TMP/b.jsonl:1: call call-0006: replaced the call with the same id"
 err_has "$TMP/b.jsonl:3: call call-0008: replaced"
 run calls --db "$W" --json
@@ -195,7 +195,7 @@ json.dump({"id": "rec-1", "title": "Recorded", "started": "2026-07-01T10:00:00Z"
 PY
 run import --db "$W" "$TMP/calls/with-audio.json"
 rc_is 0
-out_has "imported 1 calls"
+out_is "imported 1 call (1 sentence)"
 err_has "$TMP/calls/with-audio.json:1: call rec-1: warning: recording not usable"
 err_has "$TMP/calls/audio/rec-1.ogg"
 run calls --db "$W" --json
@@ -220,12 +220,27 @@ cat >"$TMP/calls/standup.meta.json" <<'EOF'
 EOF
 run import --db "$W" "$TMP/calls/standup.vtt"
 rc_is 0
-out_has "imported 1 calls (4 sentences)"
+out_is "imported 1 call (4 sentences)"
 err_is_empty
 run show --db "$W" vtt-1 --json
 json_ok 'd["title"] == "Standup" and d["meta"] == {"team": "East"}'
 json_ok '[(s["speaker"], s["affiliation"]) for s in d["transcript"]] == [("Dana Reyes", "company")] * 2 + [("Lee Park", "customer")] * 2'
 json_ok 'd["transcript"][3]["text"] == "Can you do better on the price?" and d["transcript"][3]["end_ms"] == 6000'
+
+case_ "import, calls: one call and one sentence are counted in the singular"
+W1="$TMP/one.db"
+printf '%s\n' '{"id": "solo-1", "started": "2026-07-03T09:00:00Z", "parties": [{"id": "a", "name": "Dana", "affiliation": "company"}], "transcript": [{"speaker": "a", "start_ms": 0, "end_ms": 900, "text": "Hello there."}]}' >"$TMP/solo.jsonl"
+run import --db "$W1" "$TMP/solo.jsonl"
+rc_is 0
+out_is "imported 1 call (1 sentence)"
+run import --db "$W1" "$TMP/solo.jsonl"
+rc_is 0
+out_is "imported 1 call (1 sentence), 1 replaced an existing call"
+run calls --db "$W1"
+rc_is 0
+out_matches "^solo-1 +2026-07-03 external +1 sentence +0 min"
+out_lacks "sentences"
+out_matches "^1 call$"
 
 case_ "import: an unknown file type is 1 and names the file"
 echo "id,title" >"$TMP/calls.csv"

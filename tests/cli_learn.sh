@@ -67,7 +67,7 @@ case_ "tag: one sentence, then the round shows it"
 s1=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["items"][0]["sentence"])' "$TMP/round1")
 run tag --db "$W" "$id" "$s1" yes
 rc_is 0
-out_has "tagged 1 sentences (1 yes, 0 no, 0 unsure)"
+out_is "tagged 1 sentence (1 yes, 0 no, 0 unsure)"
 run round --db "$W" "$id" --json
 json_ok 'd["round"] == 1 and d["items"][0]["tag"] == "yes" and sum(it["tag"] is not None for it in d["items"]) == 1'
 

@@ -213,6 +213,11 @@ int cli_fail(const char *fmt, ...)
 	return CLI_FAIL;
 }
 
+const char *cli_s(long long n)
+{
+	return n == 1 ? "" : "s";
+}
+
 char *cli_read_file(const char *path, size_t *len)
 {
 	FILE *f = !strcmp(path, "-") ? stdin : fopen(path, "r");

@@ -40,6 +40,9 @@ int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * caller; *len (may be NULL) gets its length. NULL with errno set when it cannot be read. */
 char *cli_read_file(const char *path, size_t *len);
 
+/* The plural ending of a count's noun: "" for 1, "s" for any other ("%zu call%s"). */
+const char *cli_s(long long n);
+
 /* Reads the tracker argument (id or unique name); prints why and returns -1 if none. */
 int cli_tracker_ref(struct cli *c, const char *ref, long long *id);
 

@@ -310,7 +310,8 @@ static int run_tag(struct cli *c, int argc, char **argv)
 	learn_index_free(ix);
 	if ((rc = commit_or_fail(c)))
 		goto out;
-	printf("tagged %zu sentences (%zu yes, %zu no, %zu unsure)", n, counts[STORE_TAG_YES],
+	printf("tagged %zu sentence%s (%zu yes, %zu no, %zu unsure)", n, cli_s((long long)n),
+	       counts[STORE_TAG_YES],
 	       counts[STORE_TAG_NO], counts[STORE_TAG_UNSURE]);
 	if (completed)
 		printf("; the round is complete");
@@ -452,13 +453,14 @@ static int run_overview(struct cli *c, int argc, char **argv)
 		cJSON_AddItemToObject(j, "samples", samples);
 		cli_print_json(j);
 	} else if (!o->model_version) {
-		printf("no model yet: %lld yes, %lld no, %lld unsure after %d rounds; the first model "
-		       "is built after round %d\n", (long long)o->yes, (long long)o->no,
-		       (long long)o->unsure, o->rounds, LEARN_FIRST_MODEL_ROUND);
+		printf("no model yet: %lld yes, %lld no, %lld unsure after %d round%s; the first "
+		       "model is built after round %d\n", (long long)o->yes, (long long)o->no,
+		       (long long)o->unsure, o->rounds, cli_s(o->rounds), LEARN_FIRST_MODEL_ROUND);
 	} else {
-		printf("model version %d%s, from %lld yes / %lld no tags and %lld examples\n",
+		printf("model version %d%s, from %lld yes / %lld no tag%s and %lld example%s\n",
 		       o->model_version, o->provisional ? " (provisional)" : "", (long long)o->yes,
-		       (long long)o->no, (long long)o->examples);
+		       (long long)o->no, cli_s(o->yes + o->no), (long long)o->examples,
+		       cli_s(o->examples));
 		if (!isnan(o->precision)) {
 			printf("estimated precision %.0f%% (%.0f-%.0f%%), hit rate %.0f%% (%.0f-%.0f%%)\n",
 			       o->precision * 100, o->precision_lo * 100, o->precision_hi * 100,
@@ -468,13 +470,14 @@ static int run_overview(struct cli *c, int argc, char **argv)
 		} else {
 			printf("too few tags for estimates yet\n");
 		}
-		printf("it would detect %.0f of the %lld sentences in its calls\n", o->est_detections,
-		       (long long)o->scope_sentences);
+		printf("it would detect %.0f of the %lld sentence%s in its calls\n", o->est_detections,
+		       (long long)o->scope_sentences, cli_s(o->scope_sentences));
 		if (o->audit_note)
 			printf("%s\n", o->audit_note);
 		if (o->advice)
 			printf("%s\n", o->advice);
-		printf("\n%zu sentences it would surface:\n", o->n_samples);
+		printf("\n%zu sentence%s it would surface:\n", o->n_samples,
+		       cli_s((long long)o->n_samples));
 		for (size_t i = 0; i < o->n_samples; i++)
 			printf("  %.2f  [%lld] %s\n", o->samples[i].score, (long long)o->samples[i].sentence,
 			       o->samples[i].text);
@@ -602,8 +605,12 @@ static int run_activate(struct cli *c, int argc, char **argv)
 	learn_index_free(ix);
 	if ((rc = commit_or_fail(c)))
 		return rc;
-	if (months)
-		printf("active on upcoming calls and the past %ld months: %zu detections\n", months, n);
+	if (months == 1)
+		printf("active on upcoming calls and the past month: %zu detection%s\n", n,
+		       cli_s((long long)n));
+	else if (months)
+		printf("active on upcoming calls and the past %ld months: %zu detection%s\n", months,
+		       n, cli_s((long long)n));
 	else
 		printf("active on upcoming calls\n");
 	return CLI_OK;
@@ -641,7 +648,7 @@ static int run_publish(struct cli *c, int argc, char **argv)
 	learn_index_free(ix);
 	if ((rc = commit_or_fail(c)))
 		return rc;
-	printf("published: %zu detections\n", n);
+	printf("published: %zu detection%s\n", n, cli_s((long long)n));
 	return CLI_OK;
 }
 
@@ -975,8 +982,12 @@ static int run_import_tracker(struct cli *c, int argc, char **argv)
 	if ((rc = commit_or_fail(c)))
 		goto out;
 	printf("%lld\n", (long long)id);
-	fprintf(stderr, "imported tracker '%s': %zu examples, %zu tags (%zu tags whose sentence is "
-		"not in this workspace were left out)\n", s.name, nex, mapped, missing);
+	fprintf(stderr, "imported tracker '%s': %zu example%s, %zu tag%s", s.name, nex,
+		cli_s((long long)nex), mapped, cli_s((long long)mapped));
+	if (missing)
+		fprintf(stderr, " (%zu tag%s whose sentence is not in this workspace %s left out)",
+			missing, cli_s((long long)missing), missing == 1 ? "was" : "were");
+	fputc('\n', stderr);
 out:
 	store_settings_clear(&s);
 	cJSON_Delete(o);

@@ -40,12 +40,12 @@ int cli_print_summary(struct cli *c, FILE *f)
 		return cli_fail("%s", err);
 	date_of(s.first_unix, a, sizeof(a));
 	date_of(s.last_unix, b, sizeof(b));
-	fprintf(f, "workspace %s: %lld calls (%lld external, %lld internal), %lld sentences",
-		c->db, (long long)s.calls, (long long)s.external_calls, (long long)s.internal_calls,
-		(long long)s.sentences);
+	fprintf(f, "workspace %s: %lld call%s (%lld external, %lld internal), %lld sentence%s",
+		c->db, (long long)s.calls, cli_s(s.calls), (long long)s.external_calls,
+		(long long)s.internal_calls, (long long)s.sentences, cli_s(s.sentences));
 	if (s.calls)
 		fprintf(f, ", %s to %s", a, b);
-	fprintf(f, "; %lld trackers (%lld active)\n", (long long)s.trackers,
+	fprintf(f, "; %lld tracker%s (%lld active)\n", (long long)s.trackers, cli_s(s.trackers),
 		(long long)s.active_trackers);
 	return CLI_OK;
 }
@@ -129,8 +129,8 @@ static int run_demo(struct cli *c, int argc, char **argv)
 	if (store_summary_get(st, &s, err, sizeof(err)) < 0)
 		return cli_fail("%s", err);
 	if (s.calls > 0)
-		return cli_fail("%s already holds %lld calls; the demo needs a new workspace "
-				"(give another --db)", c->db, (long long)s.calls);
+		return cli_fail("%s already holds %lld call%s; the demo needs a new workspace "
+				"(give another --db)", c->db, (long long)s.calls, cli_s(s.calls));
 
 	char *audio_dir = NULL;
 	if (strcmp(audio, "none")) {
@@ -178,8 +178,10 @@ static int run_demo(struct cli *c, int argc, char **argv)
 		goto out;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	printf("demo: %zu calls, %zu sentences, %zu labelled with %zu concepts; generated in "
-	       "%.2f s, indexed in %.2f s\n", rep.calls, rep.sentences, rep.labelled, rep.concepts,
+	printf("demo: %zu call%s, %zu sentence%s, %zu labelled with %zu concept%s; generated in "
+	       "%.2f s, indexed in %.2f s\n", rep.calls, cli_s((long long)rep.calls), rep.sentences,
+	       cli_s((long long)rep.sentences), rep.labelled, rep.concepts,
+	       cli_s((long long)rep.concepts),
 	       (double)(tg.tv_sec - t0.tv_sec) + (double)(tg.tv_nsec - t0.tv_nsec) / 1e9,
 	       (double)(t1.tv_sec - tg.tv_sec) + (double)(t1.tv_nsec - tg.tv_nsec) / 1e9);
 	if (labels)
@@ -189,7 +191,7 @@ static int run_demo(struct cli *c, int argc, char **argv)
 		size_t made = 0;
 		if (audio_demo_make_all(c->db, 0, show_progress, &ap, NULL, &made, err, sizeof(err)) < 0)
 			rc = cli_fail("%s", err);
-		printf("%zu recordings made in %s\n", made, audio_dir);
+		printf("%zu recording%s made in %s\n", made, cli_s((long long)made), audio_dir);
 	} else if (audio_dir) {
 		printf("recordings are made on first use in %s\n", audio_dir);
 	}
@@ -255,13 +257,17 @@ static int run_import(struct cli *c, int argc, char **argv)
 	}
 	for (size_t i = 0; i < rep.n_notes; i++)
 		fprintf(stderr, "%s\n", rep.notes[i]);
-	printf("imported %zu calls (%zu sentences)", rep.calls, rep.sentences);
-	if (rep.replaced)
-		printf(", %zu replaced an existing call", rep.replaced);
+	printf("imported %zu call%s (%zu sentence%s)", rep.calls, cli_s((long long)rep.calls),
+	       rep.sentences, cli_s((long long)rep.sentences));
+	if (rep.replaced == 1)
+		printf(", 1 replaced an existing call");
+	else if (rep.replaced)
+		printf(", %zu replaced existing calls", rep.replaced);
 	putchar('\n');
 	if (lrep.trackers)
-		printf("scored by %zu active trackers: %zu detections\n", lrep.trackers,
-		       lrep.detections);
+		printf("scored by %zu active tracker%s: %zu detection%s\n", lrep.trackers,
+		       cli_s((long long)lrep.trackers), lrep.detections,
+		       cli_s((long long)lrep.detections));
 out:
 	ingest_report_free(&rep);
 	free(pos);
@@ -345,11 +351,12 @@ static int run_calls(struct cli *c, int argc, char **argv)
 			for (size_t j = 0; j < k->n_meta; j++)
 				if (!strcmp(k->meta[j].key, "team"))
 					team = k->meta[j].value;
-			printf("%-12s %s %-8s %5lld sentences %3lld min  %-18s %s\n", k->ext_id, date,
+			printf("%-12s %s %-8s %5lld sentence%-1s %3lld min  %-18s %s\n", k->ext_id, date,
 			       store_scope_name(k->scope), (long long)k->n_sentences,
+			       cli_s(k->n_sentences),
 			       (long long)((k->duration_ms + 30000) / 60000), team, k->title);
 		}
-		fprintf(stdout, "%zu calls\n", n);
+		fprintf(stdout, "%zu call%s\n", n, cli_s((long long)n));
 	}
 	store_calls_free(calls, n);
 	return CLI_OK;
