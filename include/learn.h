@@ -153,6 +153,38 @@ int learn_publish(store *st, const learn_index *ix, int64_t tracker,
 		  learn_progress_fn progress, void *ctx, volatile int *cancel,
 		  size_t *detections, char *err, size_t errlen);
 
+/* Sentences shown of what a draft would change, each way. */
+#define LEARN_COMPARE_SAMPLES 5
+
+/* An active tracker's draft set against what is live, on the same calls, before it is
+ * published. */
+struct learn_compare {
+	int live_version, draft_version; /* model versions (equal when only settings changed) */
+	int model_changed;		/* the draft has a newer model */
+	int settings_changed;		/* the draft has edited settings */
+	/* The estimates stored with each model, NAN when unknown. */
+	double live_precision, live_recall, draft_precision, draft_recall;
+	/* Calls in the activation window each one's settings cover, those both cover, and
+	 * those only the draft's (added) or only the live settings (removed) cover. */
+	int64_t live_calls, draft_calls, calls, calls_added, calls_removed;
+	/* Both models on the same sentences (those in both scopes): detections of each,
+	 * those both make, and those only one makes. */
+	int64_t sentences;
+	int64_t live_detections, draft_detections, both, only_live, only_draft;
+	/* Detections over each one's own calls: now, and after publishing. */
+	int64_t live_total, draft_total;
+	/* Up to LEARN_COMPARE_SAMPLES sentences each, spread over calls: detected only by
+	 * the draft (score: the draft's), only by the live model (score: the live one's). */
+	struct learn_sample *gained, *lost;
+	size_t n_gained, n_lost;
+};
+
+/* Compares an active tracker's draft with its live model and settings. Fails when the
+ * tracker is not active or has no unpublished changes. *out: learn_compare_free. */
+int learn_compare(store *st, const learn_index *ix, int64_t tracker, struct learn_compare **out,
+		  char *err, size_t errlen);
+void learn_compare_free(struct learn_compare *c);
+
 struct learn_import_report {
 	size_t trackers;	/* active trackers that scored the new calls */
 	size_t detections;	/* detections they made */

@@ -1783,6 +1783,26 @@ static void test_import(struct learn_index **ixp, int64_t est_tr, int64_t unsure
 	}
 }
 
+/* Distinct calls among sentence ids. */
+static size_t calls_of(const int64_t *ids, size_t n)
+{
+	uint8_t *seen = xcalloc(W.n_calls + 1, 1);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!seen[W.s[ids[i]].call]++)
+			k++;
+	free(seen);
+	return k;
+}
+
+static int detected_in(const struct store_detection *d, size_t n, int64_t sentence)
+{
+	for (size_t i = 0; i < n; i++)
+		if (d[i].sentence == sentence)
+			return 1;
+	return 0;
+}
+
 /* Training more or editing an active tracker waits as a draft until published. */
 static void test_publish(struct learn_index *ix, int64_t est_tr)
 {
@@ -1799,6 +1819,12 @@ static void test_publish(struct learn_index *ix, int64_t est_tr)
 	int version = 0;
 	must(store_begin(W.st, err, sizeof(err)) == 0, "begin");
 	CHECK(store_example_add(W.st, est_tr, "Can you give us a better price if we sign today?", NULL,
+				err, sizeof(err)) == 0);
+	/* And two that are not the concept, as an admin may add by mistake: the draft then
+	 * detects more than it should, what comparing it before publishing shows. */
+	CHECK(store_example_add(W.st, est_tr, "Is the price per seat or per account?", NULL,
+				err, sizeof(err)) == 0);
+	CHECK(store_example_add(W.st, est_tr, "What does the enterprise plan cost?", NULL,
 				err, sizeof(err)) == 0);
 	CHECK(learn_train(W.st, ix, est_tr, NULL, NULL, NULL, &version, err, sizeof(err)) >= 0);
 	must(store_commit(W.st, err, sizeof(err)) == 0, "commit");
@@ -1817,6 +1843,79 @@ static void test_publish(struct learn_index *ix, int64_t est_tr)
 		same += d1[i].sentence == d0[i].sentence && d1[i].model_version == live_version;
 	CHECK_INT(same, nd0);
 	store_detections_free(d1, nd1);
+
+	TEST("compare: a draft model against the live detections on the same calls, before publishing");
+	size_t draft_matches = 0;
+	{
+		struct learn_compare *c = NULL;
+		CHECK_MSG(learn_compare(W.st, ix, est_tr, &c, err, sizeof(err)) == 0, "%s", err);
+		ids = window_ids(&est_spec, T_ACTIVATE, 6, &n);
+		double *score = xmalloc((n + 1) * sizeof(double));
+		int *match = xmalloc((n + 1) * sizeof(int));
+		score_ids(ix, est_tr, ids, n, score, match);	/* the newest model: the draft */
+		size_t live = 0, both = 0, gained = 0, lost = 0;
+		for (size_t i = 0; i < n; i++) {
+			int a = detected_in(d0, nd0, ids[i]), b = match[i];
+			live += a;
+			draft_matches += b;
+			both += a && b;
+			gained += b && !a;
+			lost += a && !b;
+		}
+		CHECK(c && c->model_changed && !c->settings_changed);
+		CHECK_INT(c->live_version, live_version);
+		CHECK_INT(c->draft_version, version);
+		CHECK_INT(c->live_calls, calls_of(ids, n));
+		CHECK_INT(c->draft_calls, c->live_calls);
+		CHECK_INT(c->calls, c->live_calls);
+		CHECK(c->calls_added == 0 && c->calls_removed == 0);
+		CHECK_INT(c->sentences, n);
+		CHECK_INT(c->live_detections, live);
+		CHECK_INT(c->live_total, nd0);
+		CHECK_INT(c->draft_detections, draft_matches);
+		CHECK_INT(c->draft_total, draft_matches);
+		CHECK_INT(c->both, both);
+		CHECK_INT(c->only_draft, gained);
+		CHECK_INT(c->only_live, lost);
+		CHECK(gained > 0);
+		/* As many shown each way as there are distinct texts, up to the limit. */
+		size_t gained_texts = 0, lost_texts = 0;
+		for (size_t i = 0; i < n; i++) {
+			int a = detected_in(d0, nd0, ids[i]), b = match[i];
+			if (a == b)
+				continue;
+			int first = 1;
+			for (size_t k = 0; k < i && first; k++)
+				first = !(match[k] == b && detected_in(d0, nd0, ids[k]) == a &&
+					  !strcasecmp(W.s[ids[k]].text, W.s[ids[i]].text));
+			if (first && b)
+				gained_texts++;
+			else if (first)
+				lost_texts++;
+		}
+		CHECK_INT(c->n_gained, gained_texts < LEARN_COMPARE_SAMPLES ? gained_texts : LEARN_COMPARE_SAMPLES);
+		CHECK_INT(c->n_lost, lost_texts < LEARN_COMPARE_SAMPLES ? lost_texts : LEARN_COMPARE_SAMPLES);
+		for (size_t i = 0; i < c->n_gained; i++) {
+			size_t k = 0;
+			while (k < n && ids[k] != c->gained[i].sentence)
+				k++;
+			CHECK_MSG(k < n && match[k] && !detected_in(d0, nd0, ids[k]),
+				  "sentence %lld shown as gained", (long long)c->gained[i].sentence);
+			CHECK_STR(c->gained[i].text, W.s[c->gained[i].sentence].text);
+		}
+		for (size_t i = 0; i < c->n_lost; i++) {
+			size_t k = 0;
+			while (k < n && ids[k] != c->lost[i].sentence)
+				k++;
+			CHECK_MSG(k < n && !match[k] && detected_in(d0, nd0, ids[k]),
+				  "sentence %lld shown as lost", (long long)c->lost[i].sentence);
+		}
+		CHECK(c->draft_precision == c->draft_precision && c->live_precision == c->live_precision);
+		free(score);
+		free(match);
+		free(ids);
+		learn_compare_free(c);
+	}
 	store_detections_free(d0, nd0);
 
 	TEST("publish: makes the draft model live and scores the calls again with it");
@@ -1832,6 +1931,7 @@ static void test_publish(struct learn_index *ix, int64_t est_tr)
 	ids = window_ids(&est_spec, T_ACTIVATE, 6, &n);
 	check_detections(ix, est_tr, ids, n, version, &count);
 	CHECK_INT(count, made);
+	CHECK_INT(made, draft_matches);
 	free(ids);
 
 	TEST("publish: with nothing unpublished, or on a tracker not active, it is refused");
@@ -1848,6 +1948,15 @@ static void test_publish(struct learn_index *ix, int64_t est_tr)
 		CHECK(learn_publish(W.st, ix, tr, NULL, NULL, NULL, NULL, err, sizeof(err)) < 0);
 		CHECK_HAS(err, "not active");
 		store_rollback(W.st);
+
+		TEST("compare: refused with nothing unpublished, or on a tracker not active, saying so");
+		struct learn_compare *c = NULL;
+		err[0] = 0;
+		CHECK(learn_compare(W.st, ix, est_tr, &c, err, sizeof(err)) < 0 && !c);
+		CHECK_HAS(err, "no unpublished changes");
+		err[0] = 0;
+		CHECK(learn_compare(W.st, ix, tr, &c, err, sizeof(err)) < 0 && !c);
+		CHECK_HAS(err, "not active");
 	}
 
 	TEST("publish: edited filters of an active tracker are a draft until published, then rule the detections");
@@ -1867,6 +1976,8 @@ static void test_publish(struct learn_index *ix, int64_t est_tr)
 	size_t before = (size_t)t->n_detections;
 	store_tracker_free(t);
 	CHECK_INT(before, count);
+	struct learn_compare *cmp = NULL;
+	CHECK_MSG(learn_compare(W.st, ix, est_tr, &cmp, err, sizeof(err)) == 0, "%s", err);
 	made = 0;
 	must(store_begin(W.st, err, sizeof(err)) == 0, "begin");
 	CHECK_MSG(learn_publish(W.st, ix, est_tr, NULL, NULL, NULL, &made, err, sizeof(err)) == 0, "%s", err);
@@ -1879,6 +1990,28 @@ static void test_publish(struct learn_index *ix, int64_t est_tr)
 	ids = window_ids(&east, T_ACTIVATE, 6, &n);
 	check_detections(ix, est_tr, ids, n, version, &count);
 	CHECK(count < before);
+
+	TEST("compare: edited filters are compared on the calls both settings cover; the draft's "
+	     "total is what publishing then stores");
+	if (cmp) {
+		size_t all_n;
+		int64_t *all = window_ids(&est_spec, T_ACTIVATE, 6, &all_n);
+		CHECK(cmp->settings_changed && !cmp->model_changed);
+		CHECK_INT(cmp->live_version, cmp->draft_version);
+		CHECK_INT(cmp->live_calls, calls_of(all, all_n));
+		CHECK_INT(cmp->draft_calls, calls_of(ids, n));
+		CHECK_INT(cmp->calls, cmp->draft_calls);
+		CHECK_INT(cmp->calls_removed, cmp->live_calls - cmp->draft_calls);
+		CHECK_INT(cmp->calls_added, 0);
+		CHECK_INT(cmp->sentences, n);
+		CHECK_INT(cmp->live_total, before);
+		CHECK_INT(cmp->draft_total, count);
+		/* The same model on the same sentences: nothing changes but the calls. */
+		CHECK(cmp->only_draft == 0 && cmp->only_live == 0);
+		CHECK_INT(cmp->both, count);
+		free(all);
+	}
+	learn_compare_free(cmp);
 	free(ids);
 
 	/* Back to every team for what follows. */

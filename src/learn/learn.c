@@ -354,13 +354,74 @@ out:
 
 /* ------------------------------------------------------------------ the overview */
 
+/* Up to want sentences of ids (scores beside them), drawn at random with seed: one a
+ * call while calls last, and never one text twice (a repeated sentence would use up two
+ * of the admin's checks on one thing). Their texts are read from the store. */
+static struct learn_sample *sample_spread(store *st, const struct learn_index *ix,
+					  const int64_t *ids, const float *score, size_t n,
+					  size_t want, uint64_t seed, size_t *nout)
+{
+	size_t *order = xmalloc((n + 1) * sizeof(size_t));
+	for (size_t i = 0; i < n; i++)
+		order[i] = i;
+	struct rng rg;
+	rng_seed(&rg, seed);
+	for (size_t i = n; i > 1; i--) {
+		size_t j = rng_below(&rg, i);
+		size_t t = order[i - 1];
+		order[i - 1] = order[j];
+		order[j] = t;
+	}
+	uint8_t *taken = xcalloc(n + 1, 1);
+	struct learn_sample *out = xcalloc(want + 1, sizeof(*out));
+	size_t got = 0;
+	for (int pass = 0; pass < 2 && got < want; pass++)
+		for (size_t k = 0; k < n && got < want; k++) {
+			if (taken[k])
+				continue;
+			int64_t id = ids[order[k]];
+			int seen = 0;
+			for (size_t j = 0; j < got && !seen; j++)
+				seen = ix->texthash[out[j].sentence] == ix->texthash[id] ||
+				       (pass == 0 && out[j].call == (int64_t)ix->call[id]);
+			if (seen)
+				continue;
+			taken[k] = 1;
+			out[got].sentence = id;
+			out[got].call = ix->call[id];
+			out[got].score = score[order[k]];
+			got++;
+		}
+	free(taken);
+	free(order);
+	for (size_t i = 0; i < got; i++) {
+		struct store_sentence *ctxs;
+		size_t nc, target;
+		char e[256];
+		if (store_sentence_context(st, out[i].sentence, 0, 0, &ctxs, &nc, &target, e,
+					   sizeof(e)) == 0) {
+			out[i].text = xstrdup(ctxs[target].text);
+			store_sentences_free(ctxs, nc);
+		} else {
+			out[i].text = xstrdup("");
+		}
+	}
+	*nout = got;
+	return out;
+}
+
+static void samples_free(struct learn_sample *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(s[i].text);
+	free(s);
+}
+
 void learn_overview_free(struct learn_overview *o)
 {
 	if (!o)
 		return;
-	for (size_t i = 0; i < o->n_samples; i++)
-		free(o->samples[i].text);
-	free(o->samples);
+	samples_free(o->samples, o->n_samples);
 	free(o->audit_note);
 	free(o->advice);
 	free(o);
@@ -485,60 +546,21 @@ int learn_overview_get(store *st, const struct learn_index *ix, int64_t tracker,
 		}
 		audit_check(o);
 
-		/* What it would detect in the calls, and 20 of those spread over calls: one a
-		 * call while calls last, and never one text twice (a repeated sentence would
-		 * use up two of the admin's checks on one thing). */
+		/* What it would detect in the calls, and 20 of those spread over calls. */
 		float *prob = xmalloc((d.pool.n + 1) * sizeof(float));
 		trainer_score_pool(ix, m, &d.pool, prob);
 		size_t nd = 0;
-		size_t *det = xmalloc((d.pool.n + 1) * sizeof(size_t));
+		int64_t *det = xmalloc((d.pool.n + 1) * sizeof(int64_t));
 		for (size_t i = 0; i < d.pool.n; i++)
-			if (prob[i] >= m->threshold)
-				det[nd++] = i;
-		o->est_detections = (double)nd;
-		struct rng rg;
-		rng_seed(&rg, (uint64_t)row->id * 7777 + 1);
-		for (size_t i = nd; i > 1; i--) {
-			size_t j = rng_below(&rg, i);
-			size_t t = det[i - 1];
-			det[i - 1] = det[j];
-			det[j] = t;
-		}
-		uint8_t *taken = xcalloc(nd + 1, 1);
-		o->samples = xcalloc(SAMPLES, sizeof(*o->samples));
-		for (int pass = 0; pass < 2 && o->n_samples < SAMPLES; pass++)
-			for (size_t k = 0; k < nd && o->n_samples < SAMPLES; k++) {
-				if (taken[k])
-					continue;
-				int64_t id = d.pool.ids[det[k]];
-				int seen = 0;
-				for (size_t j = 0; j < o->n_samples && !seen; j++) {
-					int64_t other = o->samples[j].sentence;
-					seen = ix->texthash[other] == ix->texthash[id] ||
-					       (pass == 0 && o->samples[j].call == (int64_t)ix->call[id]);
-				}
-				if (seen)
-					continue;
-				taken[k] = 1;
-				struct learn_sample *s = &o->samples[o->n_samples++];
-				s->sentence = id;
-				s->call = ix->call[id];
-				s->score = prob[det[k]];
+			if (prob[i] >= m->threshold) {
+				det[nd] = d.pool.ids[i];
+				prob[nd++] = prob[i];
 			}
-		free(taken);
+		o->est_detections = (double)nd;
+		o->samples = sample_spread(st, ix, det, prob, nd, SAMPLES, (uint64_t)row->id * 7777 + 1,
+					   &o->n_samples);
 		free(det);
 		free(prob);
-		for (size_t i = 0; i < o->n_samples; i++) {
-			struct store_sentence *ctxs;
-			size_t n, target;
-			if (store_sentence_context(st, o->samples[i].sentence, 0, 0, &ctxs, &n, &target,
-						   err, errlen) == 0) {
-				o->samples[i].text = xstrdup(ctxs[target].text);
-				store_sentences_free(ctxs, n);
-			} else {
-				o->samples[i].text = xstrdup("");
-			}
-		}
 	}
 	store_model_free(row);
 	lmodel_free(m);
@@ -601,19 +623,19 @@ static struct store_detection_in *detections_of(const struct learn_index *ix, co
 
 /* Calls an active tracker covers: started inside its window, or imported after it was
  * activated. */
-static int active_pool(store *st, const struct learn_index *ix, const struct store_tracker *t,
+static int active_pool(store *st, const struct learn_index *ix, const struct store_settings *set,
 		       int64_t activated_at, int months, struct pool *p, char *err, size_t errlen)
 {
 	struct store_call_span *sp;
 	size_t n, k = 0;
-	if (store_calls_matching(st, &t->live, INT64_MIN, &sp, &n, err, errlen) < 0)
+	if (store_calls_matching(st, set, INT64_MIN, &sp, &n, err, errlen) < 0)
 		return -1;
 	int64_t since = activated_at - (int64_t)months * SECONDS_PER_MONTH;
 	for (size_t i = 0; i < n; i++)
 		if (months > 0 ? sp[i].started_unix >= since || sp[i].imported_unix >= activated_at
 			       : sp[i].imported_unix > activated_at || sp[i].started_unix >= activated_at)
 			sp[k++] = sp[i];
-	pool_from_spans(ix, &t->live, sp, k, p);
+	pool_from_spans(ix, set, sp, k, p);
 	free(sp);
 	return 0;
 }
@@ -626,7 +648,7 @@ static int store_scored(store *st, const struct learn_index *ix, int64_t tracker
 	struct pool p = {0};
 	if (store_tracker_get(st, tracker, &t, err, errlen) < 0)
 		return -1;
-	int rc = active_pool(st, ix, t, activated_at, months, &p, err, errlen);
+	int rc = active_pool(st, ix, &t->live, activated_at, months, &p, err, errlen);
 	store_tracker_free(t);
 	if (rc < 0)
 		return -1;
@@ -740,6 +762,161 @@ int learn_publish(store *st, const struct learn_index *ix, int64_t tracker,
 out:
 	store_model_free(row);
 	lmodel_free(m);
+	store_tracker_free(t);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ draft against live */
+
+void learn_compare_free(struct learn_compare *c)
+{
+	if (!c)
+		return;
+	samples_free(c->gained, c->n_gained);
+	samples_free(c->lost, c->n_lost);
+	free(c);
+}
+
+/* Distinct calls of a pool's sentences (bitmap over call row ids, given). */
+static int64_t pool_calls(const struct learn_index *ix, const struct pool *p, uint8_t *seen,
+			  size_t n_seen)
+{
+	int64_t k = 0;
+	memset(seen, 0, n_seen);
+	for (size_t i = 0; i < p->n; i++) {
+		uint32_t c = ix->call[p->ids[i]];
+		if (c < n_seen && !seen[c]++)
+			k++;
+	}
+	return k;
+}
+
+int learn_compare(store *st, const struct learn_index *ix, int64_t tracker,
+		  struct learn_compare **out, char *err, size_t errlen)
+{
+	struct store_tracker *t = NULL;
+	struct store_model *live_row = NULL, *draft_row = NULL;
+	struct lmodel *draft = NULL;
+	struct store_detection *det = NULL;
+	size_t n_det = 0;
+	struct pool pl = {0}, pd = {0};
+	float *sd = NULL, *live_score = NULL, *gs = NULL, *ls = NULL;
+	int64_t *gid = NULL, *lid = NULL;
+	uint8_t *in_live = NULL, *calls_l = NULL, *calls_d = NULL;
+	struct learn_compare *c = NULL;
+	int rc = -1;
+	*out = NULL;
+	if (store_tracker_get(st, tracker, &t, err, errlen) < 0)
+		return -1;
+	if (!t->active || !t->live_model) {
+		errf(err, errlen, "tracker '%s' is not active: nothing is live to compare with (its "
+		     "overview shows the model)", t->live.name);
+		goto out;
+	}
+	if (!learn_has_draft(t)) {
+		errf(err, errlen, "tracker '%s' has no unpublished changes to compare", t->live.name);
+		goto out;
+	}
+	/* What is live is what it detected: the stored detections. The draft is the newest
+	 * model on the draft's settings. */
+	if (store_model_get(st, t->live_model, &live_row, err, errlen) != 0 ||
+	    current_model(st, ix, tracker, 0, &draft_row, &draft, err, errlen) != 0 ||
+	    store_detections_list(st, tracker, &det, &n_det, err, errlen) < 0)
+		goto out;
+	const struct store_settings *dset = t->has_draft_settings ? &t->draft : &t->live;
+	if (active_pool(st, ix, &t->live, t->activated_at, t->backfill_months, &pl, err, errlen) < 0 ||
+	    active_pool(st, ix, dset, t->activated_at, t->backfill_months, &pd, err, errlen) < 0)
+		goto out;
+
+	c = xcalloc(1, sizeof(*c));
+	c->live_version = live_row->version;
+	c->draft_version = draft_row->version;
+	c->model_changed = live_row->id != draft_row->id;
+	c->settings_changed = t->has_draft_settings;
+	c->live_precision = live_row->precision;
+	c->live_recall = live_row->recall;
+	c->draft_precision = draft_row->precision;
+	c->draft_recall = draft_row->recall;
+	c->live_total = (int64_t)n_det;
+
+	/* Calls each covers, and the calls both do. */
+	size_t n_calls = 1;
+	for (int64_t id = 1; id <= ix->max_id; id++)
+		if (ix->call[id] + (size_t)1 > n_calls)
+			n_calls = ix->call[id] + (size_t)1;
+	calls_l = xcalloc(n_calls, 1);
+	calls_d = xcalloc(n_calls, 1);
+	c->live_calls = pool_calls(ix, &pl, calls_l, n_calls);
+	c->draft_calls = pool_calls(ix, &pd, calls_d, n_calls);
+	for (size_t i = 0; i < n_calls; i++) {
+		c->calls += calls_l[i] && calls_d[i];
+		c->calls_added += !calls_l[i] && calls_d[i];
+		c->calls_removed += calls_l[i] && !calls_d[i];
+	}
+
+	/* The live scope's sentences, with the live detections' scores (-1: none). */
+	in_live = xcalloc((size_t)ix->max_id + 1, 1);
+	live_score = xmalloc(((size_t)ix->max_id + 1) * sizeof(float));
+	for (size_t i = 0; i < pl.n; i++) {
+		in_live[pl.ids[i]] = 1;
+		live_score[pl.ids[i]] = -1;
+	}
+	for (size_t i = 0; i < n_det; i++)
+		if (det[i].sentence <= ix->max_id && in_live[det[i].sentence])
+			live_score[det[i].sentence] = (float)det[i].score;
+
+	/* The draft on its own calls; on the sentences both scopes hold, against live. */
+	sd = xmalloc((pd.n + 1) * sizeof(float));
+	trainer_score_pool(ix, draft, &pd, sd);
+	size_t n_gain = 0, n_lost = 0;
+	gid = xmalloc((pd.n + 1) * sizeof(int64_t));
+	gs = xmalloc((pd.n + 1) * sizeof(float));
+	lid = xmalloc((pl.n + 1) * sizeof(int64_t));
+	ls = xmalloc((pl.n + 1) * sizeof(float));
+	for (size_t i = 0; i < pd.n; i++) {
+		int64_t id = pd.ids[i];
+		int b = sd[i] >= draft->threshold;
+		c->draft_total += b;
+		if (!in_live[id])
+			continue;
+		int a = live_score[id] >= 0;
+		c->sentences++;
+		c->live_detections += a;
+		c->draft_detections += b;
+		c->both += a && b;
+		if (b && !a) {
+			gid[n_gain] = id;
+			gs[n_gain++] = sd[i];
+		} else if (a && !b) {
+			lid[n_lost] = id;
+			ls[n_lost++] = live_score[id];
+		}
+	}
+	c->only_draft = (int64_t)n_gain;
+	c->only_live = (int64_t)n_lost;
+	uint64_t seed = (uint64_t)draft_row->id * 7919 + (uint64_t)live_row->id;
+	c->gained = sample_spread(st, ix, gid, gs, n_gain, LEARN_COMPARE_SAMPLES, seed, &c->n_gained);
+	c->lost = sample_spread(st, ix, lid, ls, n_lost, LEARN_COMPARE_SAMPLES, seed + 1, &c->n_lost);
+	*out = c;
+	c = NULL;
+	rc = 0;
+out:
+	learn_compare_free(c);
+	free(gid);
+	free(gs);
+	free(lid);
+	free(ls);
+	free(in_live);
+	free(live_score);
+	free(calls_l);
+	free(calls_d);
+	free(sd);
+	pool_free(&pl);
+	pool_free(&pd);
+	store_detections_free(det, n_det);
+	lmodel_free(draft);
+	store_model_free(live_row);
+	store_model_free(draft_row);
 	store_tracker_free(t);
 	return rc;
 }
