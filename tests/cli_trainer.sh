@@ -343,10 +343,54 @@ json_ok '[(t["state"], t["unpublished_changes"], t["model_version"]) for t in d 
 run results --db "$W" "$id" --format json
 same_as results1.json
 
+case_ "compare: the draft against the live detections on the same calls, before publishing; it writes nothing"
+cp "$W" "$TMP/before_compare.db"
+run compare --db "$W" "$id" --json
+rc_is 0
+keep compare.json
+run compare --db "$W" "$id"
+rc_is 0
+out_has "live:  model version 1"
+out_has "draft: model version 2"
+out_matches "publishing makes [0-9]+ detections? of [0-9]+ now"
+python3 - "$TMP" <<'PY' >"$TMP/.compare" 2>&1 || fail "$(tail -n 3 "$TMP/.compare")"
+import json, sys
+tmp = sys.argv[1]
+k = json.load(open(tmp + "/compare.json"))
+live = {r["sentence"] for r in json.load(open(tmp + "/results1.json"))}
+ids = [int(x) for x in open(tmp + "/window.ids").read().split()]
+if k["live"]["model_version"] != 1 or k["draft"]["model_version"] != 2:
+    sys.exit("versions: %r" % [k["live"], k["draft"]])
+if not k["draft"]["model_changed"] or k["draft"]["settings_changed"]:
+    sys.exit("what changed: %r" % k["draft"])
+if k["live"]["detections"] != len(live):
+    sys.exit("live detections %d, results list %d" % (k["live"]["detections"], len(live)))
+s = k["same_calls"]
+if s["sentences"] != len(ids):
+    sys.exit("%d sentences compared; the window holds %d" % (s["sentences"], len(ids)))
+if s["live"] != len(live & set(ids)) or s["both"] + s["only_live"] != s["live"] \
+        or s["both"] + s["only_draft"] != s["draft"]:
+    sys.exit("counts do not add up: %r" % s)
+for x in s["only_live_samples"]:
+    if x["sentence"] not in live:
+        sys.exit("sentence %d shown as detected only live is not a live detection" % x["sentence"])
+for x in s["only_draft_samples"]:
+    if x["sentence"] in live:
+        sys.exit("sentence %d shown as detected only by the draft is a live detection" % x["sentence"])
+if k["calls"]["added"] or k["calls"]["removed"]:
+    sys.exit("settings unchanged, yet calls differ: %r" % k["calls"])
+PY
+check "compare wrote nothing" cmp -s "$W" "$TMP/before_compare.db"
+
 case_ "publish: the draft model goes live and the calls are scored again with it"
 run publish --db "$W" "$id"
 rc_is 0
 out_matches "published: [0-9]+ detections"
+n_pub=$(sed -n 's/^published: \([0-9]*\) detections*$/\1/p' "$OUT")
+check "publish stored what compare said it would ($n_pub)" python3 -c "import json,sys; sys.exit(json.load(open('$TMP/compare.json'))['draft']['detections'] != $n_pub)"
+run compare --db "$W" "$id"
+rc_is 1
+err_has "has no unpublished changes to compare"
 run list --db "$W" --json
 json_ok '[(t["state"], t["unpublished_changes"]) for t in d if t["id"] == '"$id"'] == [("active", False)]'
 run results --db "$W" "$id" --format json

@@ -49,8 +49,8 @@ int cli_tracker_ref(struct cli *c, const char *ref, long long *id);
 /* Commands, one a file (cmd_*.c). */
 extern const struct cli_command cli_cmd_demo, cli_cmd_import, cli_cmd_calls, cli_cmd_show,
 	cli_cmd_list, cli_cmd_create, cli_cmd_examples, cli_cmd_round, cli_cmd_tag,
-	cli_cmd_train, cli_cmd_overview, cli_cmd_score, cli_cmd_activate, cli_cmd_publish,
-	cli_cmd_results, cli_cmd_export, cli_cmd_import_tracker, cli_cmd_snippet,
-	cli_cmd_edit, cli_cmd_delete, cli_cmd_rates;
+	cli_cmd_train, cli_cmd_overview, cli_cmd_score, cli_cmd_activate, cli_cmd_compare,
+	cli_cmd_publish, cli_cmd_results, cli_cmd_export, cli_cmd_import_tracker,
+	cli_cmd_snippet, cli_cmd_edit, cli_cmd_delete, cli_cmd_rates;
 
 #endif

@@ -663,6 +663,126 @@ const struct cli_command cli_cmd_publish = {
 	"publish makes them live and scores its calls again.\n",
 };
 
+static cJSON *samples_json(const struct learn_sample *v, size_t n)
+{
+	cJSON *a = cJSON_CreateArray();
+	for (size_t i = 0; i < n; i++) {
+		cJSON *x = cJSON_CreateObject();
+		cJSON_AddNumberToObject(x, "sentence", (double)v[i].sentence);
+		cJSON_AddStringToObject(x, "text", v[i].text);
+		cJSON_AddNumberToObject(x, "score", v[i].score);
+		cJSON_AddItemToArray(a, x);
+	}
+	return a;
+}
+
+/* "model version 4 (precision 88%, hit rate 70%)" */
+static void print_model(const char *who, int version, double p, double r)
+{
+	printf("%-6s model version %d", who, version);
+	if (!isnan(p) && !isnan(r))
+		printf(" (estimated precision %.0f%%, hit rate %.0f%%)", p * 100, r * 100);
+	putchar('\n');
+}
+
+static int run_compare(struct cli *c, int argc, char **argv)
+{
+	int json = 0, rc;
+	long long id;
+	char err[1024];
+	struct opt spec[] = {{"--json", OPT_FLAG, &json}, {NULL, 0, NULL}};
+	if ((rc = one_tracker(c, argc, argv, spec, &id, NULL, NULL)))
+		return rc;
+	struct learn_index *ix = open_index(c);
+	if (!ix)
+		return CLI_FAIL;
+	struct learn_compare *k;
+	if (learn_compare(c->st, ix, id, &k, err, sizeof(err)) < 0) {
+		learn_index_free(ix);
+		return cli_fail("%s", err);
+	}
+	learn_index_free(ix);
+	if (json) {
+		cJSON *j = cJSON_CreateObject(), *live = cJSON_CreateObject(), *draft = cJSON_CreateObject();
+		cJSON *calls = cJSON_CreateObject(), *same = cJSON_CreateObject();
+		cJSON_AddNumberToObject(j, "tracker", (double)id);
+		cJSON_AddNumberToObject(live, "model_version", k->live_version);
+		add_num(live, "precision", k->live_precision);
+		add_num(live, "recall", k->live_recall);
+		cJSON_AddNumberToObject(live, "calls", (double)k->live_calls);
+		cJSON_AddNumberToObject(live, "detections", (double)k->live_total);
+		cJSON_AddItemToObject(j, "live", live);
+		cJSON_AddNumberToObject(draft, "model_version", k->draft_version);
+		add_num(draft, "precision", k->draft_precision);
+		add_num(draft, "recall", k->draft_recall);
+		cJSON_AddNumberToObject(draft, "calls", (double)k->draft_calls);
+		cJSON_AddNumberToObject(draft, "detections", (double)k->draft_total);
+		cJSON_AddBoolToObject(draft, "model_changed", k->model_changed);
+		cJSON_AddBoolToObject(draft, "settings_changed", k->settings_changed);
+		cJSON_AddItemToObject(j, "draft", draft);
+		cJSON_AddNumberToObject(calls, "both", (double)k->calls);
+		cJSON_AddNumberToObject(calls, "added", (double)k->calls_added);
+		cJSON_AddNumberToObject(calls, "removed", (double)k->calls_removed);
+		cJSON_AddItemToObject(j, "calls", calls);
+		cJSON_AddNumberToObject(same, "sentences", (double)k->sentences);
+		cJSON_AddNumberToObject(same, "live", (double)k->live_detections);
+		cJSON_AddNumberToObject(same, "draft", (double)k->draft_detections);
+		cJSON_AddNumberToObject(same, "both", (double)k->both);
+		cJSON_AddNumberToObject(same, "only_live", (double)k->only_live);
+		cJSON_AddNumberToObject(same, "only_draft", (double)k->only_draft);
+		cJSON_AddItemToObject(same, "only_draft_samples", samples_json(k->gained, k->n_gained));
+		cJSON_AddItemToObject(same, "only_live_samples", samples_json(k->lost, k->n_lost));
+		cJSON_AddItemToObject(j, "same_calls", same);
+		cli_print_json(j);
+		learn_compare_free(k);
+		return CLI_OK;
+	}
+	print_model("live:", k->live_version, k->live_precision, k->live_recall);
+	if (k->model_changed)
+		print_model("draft:", k->draft_version, k->draft_precision, k->draft_recall);
+	else
+		printf("draft: the same model, with edited settings\n");
+	if (k->settings_changed)
+		printf("the draft's settings cover %lld call%s: %lld more and %lld fewer than the %lld "
+		       "covered now\n", (long long)k->draft_calls, cli_s(k->draft_calls),
+		       (long long)k->calls_added, (long long)k->calls_removed, (long long)k->live_calls);
+	printf("on the %lld call%s both cover (%lld sentence%s): live %lld detection%s, draft %lld\n",
+	       (long long)k->calls, cli_s(k->calls), (long long)k->sentences, cli_s(k->sentences),
+	       (long long)k->live_detections, cli_s(k->live_detections),
+	       (long long)k->draft_detections);
+	printf("  %lld by both, %lld only by the draft, %lld only live\n", (long long)k->both,
+	       (long long)k->only_draft, (long long)k->only_live);
+	printf("publishing makes %lld detection%s of %lld now\n", (long long)k->draft_total,
+	       cli_s(k->draft_total), (long long)k->live_total);
+	if (k->n_gained) {
+		printf("\nonly the draft detects, for example:\n");
+		for (size_t i = 0; i < k->n_gained; i++)
+			printf("  %.2f  [%lld] %s\n", k->gained[i].score, (long long)k->gained[i].sentence,
+			       k->gained[i].text);
+	}
+	if (k->n_lost) {
+		printf("\nonly live detects, for example:\n");
+		for (size_t i = 0; i < k->n_lost; i++)
+			printf("  %.2f  [%lld] %s\n", k->lost[i].score, (long long)k->lost[i].sentence,
+			       k->lost[i].text);
+	}
+	learn_compare_free(k);
+	return CLI_OK;
+}
+
+const struct cli_command cli_cmd_compare = {
+	.name = "compare",
+	.run = run_compare,
+	.summary = "compare an active tracker's draft with what is live, before publishing",
+	.usage =
+	"usage: tracker compare TRACKER [--json]\n"
+	"\n"
+	"Sets the draft (a newer model, edited settings) against what is live, on the calls\n"
+	"both cover: the detections each makes, those only one makes, with examples, the\n"
+	"calls edited settings add or drop, and the detections publishing would store.\n"
+	"Writes nothing.\n",
+};
+
 /* ------------------------------------------------------------------ results */
 
 static void csv_field(const char *s)
