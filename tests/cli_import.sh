@@ -242,6 +242,20 @@ out_matches "^solo-1 +2026-07-03 external +1 sentence +0 min"
 out_lacks "sentences"
 out_matches "^1 call$"
 
+case_ "import: two calls with the same id in one file: exit 1, both lines named, nothing imported"
+run calls --db "$W" --json
+keep calls_json_dup
+sed -n 1p "$TMP/a.jsonl" >"$TMP/dup.jsonl"
+sed -n 2p "$TMP/a.jsonl" >>"$TMP/dup.jsonl"
+sed -n 1p "$TMP/a.jsonl" >>"$TMP/dup.jsonl"
+run import --db "$W" "$TMP/dup.jsonl"
+rc_is 1
+out_is_empty
+err_has "$TMP/dup.jsonl:3: call call-0001: the same id as the call at line 1; an import takes each call once"
+err_has "nothing was imported; the workspace is unchanged"
+run calls --db "$W" --json
+same_as calls_json_dup
+
 case_ "import: an unknown file type is 1 and names the file"
 echo "id,title" >"$TMP/calls.csv"
 run import --db "$W" "$TMP/calls.csv"

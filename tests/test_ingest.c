@@ -1103,6 +1103,65 @@ static void test_import_bad(void)
 		CHECK_INT(count_calls(st), calls0);
 		CHECK_INT(count_sentences(st), sentences0);
 	}
+
+	TEST("import jsonl: two calls with one id are refused, naming the file and both lines");
+	{
+		char *text = xasprintf("%s\n%s\n\n%s\n", good1, good2, good1);
+		p = write_file("dup.jsonl", text);
+		free(text);
+		CHECK_INT(import1(st, p, &rep, err, sizeof(err)), -1);
+		snprintf(want, sizeof(want), "%s:4: call good-1: the same id as the call at line 1; "
+			 "an import takes each call once", p);
+		CHECK_STR(err, want);
+		CHECK_INT(rep.calls, 0);
+		CHECK_INT(count_calls(st), calls0);
+		CHECK_INT(count_sentences(st), sentences0);
+	}
+
+	TEST("import json: two calls with one id in an array are refused at the second");
+	{
+		char *text = xasprintf("[\n  %s,\n  %s\n]\n", good2, good2);
+		p = write_file("dup.json", text);
+		free(text);
+		CHECK_INT(import1(st, p, &rep, err, sizeof(err)), -1);
+		snprintf(want, sizeof(want), "%s:3: call good-2: the same id as the call at line 2; "
+			 "an import takes each call once", p);
+		CHECK_STR(err, want);
+		CHECK_INT(count_calls(st), calls0);
+	}
+
+	TEST("import: one id in two files is refused, naming both files and lines");
+	{
+		char *text = xasprintf("%s\n", good1);
+		const char *pa = write_file("one-a.jsonl", text);
+		char pa_copy[4200];
+		snprintf(pa_copy, sizeof(pa_copy), "%s", pa);
+		const char *pb = write_file("one-b.jsonl", text);
+		free(text);
+		const char *paths[] = {pa_copy, pb};
+		CHECK_INT(store_begin(st, err, sizeof(err)), 0);
+		CHECK_INT(ingest_files(st, paths, 2, &rep, err, sizeof(err)), -1);
+		store_rollback(st);
+		char *both = xasprintf("%s:1: call good-1: the same id as the call at %s:1; "
+				       "an import takes each call once", pb, pa_copy);
+		CHECK_STR(err, both);
+		free(both);
+		CHECK_INT(count_calls(st), calls0);
+	}
+
+	TEST("import: a file named twice is refused before anything is read");
+	{
+		char *text = xasprintf("%s\n", good1);
+		const char *pa = write_file("twice.jsonl", text);
+		free(text);
+		const char *paths[] = {pa, pa};
+		CHECK_INT(store_begin(st, err, sizeof(err)), 0);
+		CHECK_INT(ingest_files(st, paths, 2, &rep, err, sizeof(err)), -1);
+		store_rollback(st);
+		snprintf(want, sizeof(want), "%s: named twice; an import reads each file once", pa);
+		CHECK_STR(err, want);
+		CHECK_INT(count_calls(st), calls0);
+	}
 	free(good0);
 	free(good1);
 	free(good2);

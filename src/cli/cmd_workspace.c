@@ -284,8 +284,9 @@ const struct cli_command cli_cmd_import = {
 	"Imports calls: .json (one call or an array), .jsonl (one call a line) or .vtt\n"
 	"(WebVTT with <v Name> voices; NAME.meta.json beside it adds id, title, started,\n"
 	"scope, meta, parties and audio). A call with an id already in the workspace replaces\n"
-	"it. On a malformed call the error names FILE:LINE and the call, and nothing is\n"
-	"imported. Active trackers score the new calls.\n",
+	"it; one id twice in the files imported is an error. On a malformed call the error\n"
+	"names FILE:LINE and the call, and nothing is imported. Active trackers score the\n"
+	"new calls.\n",
 	.creates = 1,
 };
 

@@ -300,10 +300,90 @@ static void check_audio(struct build *b, const char *where, struct ingest_report
 	b->c.audio_ms = ms;
 }
 
+/* ------------------------------------------------------------------ ids seen */
+
+/* The calls one import has read so far, by id, with where each was: two calls with the
+ * same id in one import would leave one of them, so the second is an error. */
+struct seen {
+	struct seen_call {
+		char *id;	/* the call's id (owned), NULL for an empty slot */
+		char *where;	/* "FILE:LINE" it was read at (owned) */
+	} *slot;
+	size_t cap, n;
+};
+
+static uint64_t id_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;	/* FNV-1a */
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+/* The slot of id: where it is, or the empty one it would take. */
+static struct seen_call *seen_slot(struct seen *t, const char *id)
+{
+	size_t i = (size_t)id_hash(id) & (t->cap - 1);
+	while (t->slot[i].id && strcmp(t->slot[i].id, id))
+		i = (i + 1) & (t->cap - 1);
+	return &t->slot[i];
+}
+
+/* Where the call id was read before in this import, or NULL; remembers it at where
+ * when it is new. */
+static const char *seen_add(struct seen *t, const char *id, const char *where)
+{
+	if (2 * (t->n + 1) > t->cap) {
+		struct seen old = *t;
+		t->cap = t->cap ? t->cap * 2 : 64;
+		t->slot = xcalloc(t->cap, sizeof(*t->slot));
+		for (size_t i = 0; i < old.cap; i++)
+			if (old.slot[i].id)
+				*seen_slot(t, old.slot[i].id) = old.slot[i];
+		free(old.slot);
+	}
+	struct seen_call *c = seen_slot(t, id);
+	if (c->id)
+		return c->where;
+	c->id = xstrdup(id);
+	c->where = xstrdup(where);
+	t->n++;
+	return NULL;
+}
+
+static void seen_free(struct seen *t)
+{
+	for (size_t i = 0; i < t->cap; i++) {
+		free(t->slot[i].id);
+		free(t->slot[i].where);
+	}
+	free(t->slot);
+	memset(t, 0, sizeof(*t));
+}
+
+/* "line 3" when where and first ("FILE:LINE") name the same file, else first whole. */
+static void earlier_place(const char *where, const char *first, char *buf, size_t cap)
+{
+	const char *a = strrchr(where, ':'), *b = strrchr(first, ':');
+	if (a && b && a - where == b - first && !strncmp(where, first, (size_t)(a - where)))
+		snprintf(buf, cap, "line %s", b + 1);
+	else
+		snprintf(buf, cap, "%s", first);
+}
+
+/* ------------------------------------------------------------------ writing a call */
+
 /* Splits, times and writes the call. */
 static int write_call(store *st, struct build *b, const char *where, struct ingest_report *rep,
-		      char *err, size_t errlen)
+		      struct seen *seen, char *err, size_t errlen)
 {
+	const char *before = seen_add(seen, b->c.ext_id, where);
+	if (before) {
+		char at[4096 + 32];
+		earlier_place(where, before, at, sizeof(at));
+		return errf(err, errlen, "%s: call %s: the same id as the call at %s; an import "
+			    "takes each call once", where, b->c.ext_id, at);
+	}
 	int64_t first, call_id, last_end = 0;
 	int replaced;
 	ingest_sentences_into(b->utts, b->n_utts, &b->sents);
@@ -742,20 +822,20 @@ static int syntax_error(const char *file, const char *text, const char *obj, con
 
 /* Parses, checks and writes one call whose JSON text is S->obj .. S->end. */
 static int import_value(store *st, const cJSON *o, struct src *S, struct build *b,
-			struct ingest_report *rep, char *err, size_t errlen)
+			struct ingest_report *rep, struct seen *seen, char *err, size_t errlen)
 {
 	char where[4096 + 32];
 	snprintf(where, sizeof(where), "%s:%d", S->file, S->line);
 	S->utf8_ok = ingest_utf8_valid(S->obj, (size_t)(S->end - S->obj));
 	int rc = parse_call(o, S, where, b, rep, err, errlen);
 	if (rc == 0)
-		rc = write_call(st, b, where, rep, err, errlen);
+		rc = write_call(st, b, where, rep, seen, err, errlen);
 	build_reset(b);
 	return rc;
 }
 
 static int import_json(store *st, const char *file, struct ingest_report *rep,
-		       char *err, size_t errlen)
+		       struct seen *seen, char *err, size_t errlen)
 {
 	size_t len;
 	char *text = read_file(file, &len, err, errlen);
@@ -795,7 +875,7 @@ static int import_json(store *st, const char *file, struct ingest_report *rep,
 		S.obj = p;
 		S.end = stop;
 		S.line = line;
-		int r = import_value(st, o, &S, &b, rep, err, errlen);
+		int r = import_value(st, o, &S, &b, rep, seen, err, errlen);
 		cJSON_Delete(o);
 		if (r < 0)
 			goto out;
@@ -833,7 +913,7 @@ out:
 }
 
 static int import_jsonl(store *st, const char *file, struct ingest_report *rep,
-			char *err, size_t errlen)
+			struct seen *seen, char *err, size_t errlen)
 {
 	size_t len;
 	char *text = read_file(file, &len, err, errlen);
@@ -873,7 +953,7 @@ static int import_jsonl(store *st, const char *file, struct ingest_report *rep,
 			S.obj = q;
 			S.end = stop;
 			S.line = line;
-			rc = import_value(st, o, &S, &b, rep, err, errlen);
+			rc = import_value(st, o, &S, &b, rep, seen, err, errlen);
 			cJSON_Delete(o);
 		}
 		p = eol + 1;
@@ -1001,7 +1081,7 @@ static const char *next_line(const char **p, const char *end, size_t *n)
 }
 
 static int import_vtt(store *st, const char *file, struct ingest_report *rep,
-		      char *err, size_t errlen)
+		      struct seen *seen, char *err, size_t errlen)
 {
 	size_t len;
 	char *text = read_file(file, &len, err, errlen), *side = NULL;
@@ -1244,7 +1324,7 @@ static int import_vtt(store *st, const char *file, struct ingest_report *rep,
 		goto out;
 	}
 	check_audio(&b, where, rep);
-	rc = write_call(st, &b, where, rep, err, errlen);
+	rc = write_call(st, &b, where, rep, seen, err, errlen);
 out:
 	build_free(&b);
 	cJSON_Delete(meta);
@@ -1264,22 +1344,30 @@ static int ends_with(const char *s, const char *suffix)
 int ingest_files(store *st, const char *const *paths, size_t n, struct ingest_report *rep,
 		 char *err, size_t errlen)
 {
+	struct seen seen = {0};
 	memset(rep, 0, sizeof(*rep));
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(paths[i], paths[j]))
+				return errf(err, errlen, "%s: named twice; an import reads each file once",
+					    paths[i]);
 	for (size_t i = 0; i < n; i++) {
 		const char *f = paths[i];
 		int rc;
 		if (ends_with(f, ".jsonl") || ends_with(f, ".ndjson"))
-			rc = import_jsonl(st, f, rep, err, errlen);
+			rc = import_jsonl(st, f, rep, &seen, err, errlen);
 		else if (ends_with(f, ".json"))
-			rc = import_json(st, f, rep, err, errlen);
+			rc = import_json(st, f, rep, &seen, err, errlen);
 		else if (ends_with(f, ".vtt"))
-			rc = import_vtt(st, f, rep, err, errlen);
+			rc = import_vtt(st, f, rep, &seen, err, errlen);
 		else
 			rc = errf(err, errlen, "%s: unknown file type (want .json, .jsonl or .vtt)", f);
 		if (rc < 0) {
 			ingest_report_free(rep);	/* nothing of it was written */
+			seen_free(&seen);
 			return -1;
 		}
 	}
+	seen_free(&seen);
 	return 0;
 }
