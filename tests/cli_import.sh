@@ -256,6 +256,16 @@ err_has "nothing was imported; the workspace is unchanged"
 run calls --db "$W" --json
 same_as calls_json_dup
 
+case_ "import: a .json list of values that are not calls names the item and what it is"
+printf '[1,2]\n' >"$TMP/numbers.json"
+run import --db "$W" "$TMP/numbers.json"
+rc_is 1
+err_has "$TMP/numbers.json:1: item 1 of the list: a call must be a JSON object"
+err_has "not the number 1"
+err_lacks "single value"
+run calls --db "$W" --json
+same_as calls_json_dup
+
 case_ "import: an unknown file type is 1 and names the file"
 echo "id,title" >"$TMP/calls.csv"
 run import --db "$W" "$TMP/calls.csv"

@@ -865,7 +865,8 @@ static void test_import_vtt(void)
 
 struct bad_case {
 	const char *name;	/* the behaviour */
-	const char *id;		/* the call id the message names ("?" when it has none) */
+	const char *id;		/* the call id the message names ("?" when it has none; NULL
+				 * when the value is no call at all: the message names the item) */
 	const char *json;	/* the bad call, one line */
 	const char *says;	/* part of what is wrong */
 };
@@ -923,9 +924,9 @@ static const struct bad_case bad_cases[] = {
 	{"missing text", "bad-text",
 	 "{\"id\": \"bad-text\", " STARTED ", " PARTIES ", \"transcript\": [{\"speaker\": \"p1\", \"start_ms\": 0, \"end_ms\": 10}]}",
 	 "missing \"text\""},
-	{"a call that is not an object", "?",
+	{"a call that is not an object", NULL,
 	 "[1, 2]",
-	 "a call must be a JSON object, not a list"},
+	 "a call must be a JSON object ({\"id\": …, \"transcript\": […]}), not a list of 2 items"},
 };
 
 #define N_BAD (sizeof(bad_cases) / sizeof(bad_cases[0]))
@@ -957,7 +958,10 @@ static void test_import_bad(void)
 		free(text);
 		memset(&rep, 0, sizeof(rep));
 		CHECK_INT(import1(st, p, &rep, err, sizeof(err)), -1);
-		snprintf(want, sizeof(want), "%s:3: call %s: ", p, bc->id);
+		if (bc->id)
+			snprintf(want, sizeof(want), "%s:3: call %s: ", p, bc->id);
+		else
+			snprintf(want, sizeof(want), "%s:3: a call must", p);
 		CHECK_MSG(!strncmp(err, want, strlen(want)), "\"%s\" does not start with \"%s\"", err, want);
 		CHECK_HAS(err, bc->says);
 		ingest_report_free(&rep);
@@ -972,7 +976,10 @@ static void test_import_bad(void)
 		p = write_file(fname, text);
 		free(text);
 		CHECK_INT(import1(st, p, &rep, err, sizeof(err)), -1);
-		snprintf(want, sizeof(want), "%s:4: call %s: ", p, bc->id);
+		if (bc->id)
+			snprintf(want, sizeof(want), "%s:4: call %s: ", p, bc->id);
+		else
+			snprintf(want, sizeof(want), "%s:4: item 2 of the list: a call must", p);
 		CHECK_MSG(!strncmp(err, want, strlen(want)), "\"%s\" does not start with \"%s\"", err, want);
 		CHECK_HAS(err, bc->says);
 		ingest_report_free(&rep);
@@ -1102,6 +1109,28 @@ static void test_import_bad(void)
 		ingest_report_free(&rep);
 		CHECK_INT(count_calls(st), calls0);
 		CHECK_INT(count_sentences(st), sentences0);
+	}
+
+	TEST("import json: a list of values that are not calls names the item and what it is");
+	{
+		p = write_file("numbers.json", "[1,2]\n");
+		CHECK_INT(import1(st, p, &rep, err, sizeof(err)), -1);
+		snprintf(want, sizeof(want), "%s:1: item 1 of the list: a call must be a JSON object "
+			 "({\"id\": …, \"transcript\": […]}), not the number 1", p);
+		CHECK_STR(err, want);
+		char *text = xasprintf("[\n  %s,\n  \"call-7\"\n]\n", good1);
+		p = write_file("a-string.json", text);
+		free(text);
+		CHECK_INT(import1(st, p, &rep, err, sizeof(err)), -1);
+		snprintf(want, sizeof(want), "%s:3: item 2 of the list: a call must be a JSON object "
+			 "({\"id\": …, \"transcript\": […]}), not the text \"call-7\"", p);
+		CHECK_STR(err, want);
+		p = write_file("null.jsonl", "null\n");
+		CHECK_INT(import1(st, p, &rep, err, sizeof(err)), -1);
+		snprintf(want, sizeof(want), "%s:1: a call must be a JSON object ({\"id\": …, "
+			 "\"transcript\": […]}), not null", p);
+		CHECK_STR(err, want);
+		CHECK_INT(count_calls(st), calls0);
 	}
 
 	TEST("import jsonl: two calls with one id are refused, naming the file and both lines");

@@ -421,6 +421,7 @@ struct src {
 	const char *text;	/* the whole file */
 	const char *obj, *end;	/* the call's JSON text */
 	int line;		/* line of obj */
+	int item;		/* 1-based place of obj in the file's list of calls, 0 outside one */
 	int utf8_ok;		/* obj..end is valid UTF-8: strings need no check */
 };
 
@@ -598,15 +599,13 @@ static int bad_utf8_line(const struct src *S)
 	return S->line + line_of(S->obj, p < S->end ? p : S->end) - 1;
 }
 
-/* Reads one call object into b. where is "FILE:LINE" of the call. */
+/* Reads one call object (a JSON object: import_value checks) into b. where is
+ * "FILE:LINE" of the call. */
 static int parse_call(const cJSON *o, const struct src *S, const char *where, struct build *b,
 		      struct ingest_report *rep, char *err, size_t errlen)
 {
 	const char *s;
 	char idbuf[64], at[32];
-	if (!cJSON_IsObject(o))
-		FAIL("%s: call ?: a call must be a JSON object, not %s", where,
-		     cJSON_IsArray(o) ? "a list" : "a single value");
 	const cJSON *idv = cJSON_GetObjectItemCaseSensitive(o, "id");
 	if (cJSON_IsNumber(idv)) {
 		snprintf(idbuf, sizeof(idbuf), "%.0f", idv->valuedouble);
@@ -820,12 +819,44 @@ static int syntax_error(const char *file, const char *text, const char *obj, con
 		    who, ex);
 }
 
+/* A JSON value that is not an object, in words: "the number 1", "a list of 2 items". */
+static void value_words(const cJSON *o, char *buf, size_t cap)
+{
+	if (cJSON_IsNumber(o)) {
+		snprintf(buf, cap, "the number %.15g", o->valuedouble);
+	} else if (cJSON_IsString(o)) {
+		const char *v = o->valuestring;
+		size_t n = strlen(v), cut = n;
+		if (n > 32) {
+			cut = 31;
+			while (cut > 0 && ((unsigned char)v[cut] & 0xC0) == 0x80)
+				cut--;	/* not inside a UTF-8 character */
+		}
+		snprintf(buf, cap, "the text \"%.*s%s\"", (int)cut, v, cut < n ? "…" : "");
+	} else if (cJSON_IsArray(o)) {
+		int n = cJSON_GetArraySize(o);
+		snprintf(buf, cap, "a list of %d item%s", n, n == 1 ? "" : "s");
+	} else if (cJSON_IsBool(o)) {
+		snprintf(buf, cap, "%s", cJSON_IsTrue(o) ? "true" : "false");
+	} else {
+		snprintf(buf, cap, "null");
+	}
+}
+
 /* Parses, checks and writes one call whose JSON text is S->obj .. S->end. */
 static int import_value(store *st, const cJSON *o, struct src *S, struct build *b,
 			struct ingest_report *rep, struct seen *seen, char *err, size_t errlen)
 {
 	char where[4096 + 32];
 	snprintf(where, sizeof(where), "%s:%d", S->file, S->line);
+	if (!cJSON_IsObject(o)) {
+		char what[96], item[48] = "";
+		value_words(o, what, sizeof(what));
+		if (S->item)
+			snprintf(item, sizeof(item), "item %d of the list: ", S->item);
+		return errf(err, errlen, "%s: %sa call must be a JSON object ({\"id\": …, "
+			    "\"transcript\": […]}), not %s", where, item, what);
+	}
 	S->utf8_ok = ingest_utf8_valid(S->obj, (size_t)(S->end - S->obj));
 	int rc = parse_call(o, S, where, b, rep, err, errlen);
 	if (rc == 0)
@@ -875,6 +906,7 @@ static int import_json(store *st, const char *file, struct ingest_report *rep,
 		S.obj = p;
 		S.end = stop;
 		S.line = line;
+		S.item = array ? S.item + 1 : 0;
 		int r = import_value(st, o, &S, &b, rep, seen, err, errlen);
 		cJSON_Delete(o);
 		if (r < 0)
