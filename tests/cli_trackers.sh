@@ -234,6 +234,25 @@ out_matches '^week +segment +calls +detected +rate$'
 out_matches '^[0-9]{4}-W[0-9]{2} +all calls +[0-9]+ +0 +0%$'
 out_lacks "(none)"
 
+case_ "import-tracker: broken JSON names the file, line and column and makes no tracker"
+run list --db "$W" --json
+keep list_before_bad_export
+printf '{\n  "format": "tracker-export-1",\n  "name": "Broken",\n  "example_sentences": ["a", "b",\n}\n' >"$TMP/broken.json"
+run import-tracker --db "$W" "$TMP/broken.json"
+rc_is 1
+err_has "$TMP/broken.json:5:1: JSON syntax error near '}'"
+out_is_empty
+printf '{"format": "tracker-export-1",\n "name": "Cut"' >"$TMP/cut.json"
+run import-tracker --db "$W" "$TMP/cut.json"
+rc_is 1
+err_has "$TMP/cut.json:2:15: JSON syntax error: the text ends too soon"
+printf '{"format": "tracker-export-1"}\n{"name": "two"}\n' >"$TMP/two.json"
+run import-tracker --db "$W" "$TMP/two.json"
+rc_is 1
+err_has "$TMP/two.json:2:1: JSON syntax error: text after the end of the export"
+run list --db "$W" --json
+same_as list_before_bad_export
+
 case_ "delete: removes the tracker with its examples"
 run delete --db "$W" "$id1"
 rc_is 0

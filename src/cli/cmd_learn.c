@@ -999,6 +999,62 @@ const struct cli_command cli_cmd_export = {
 	"text) as JSON, for `tracker import-tracker` in another workspace.\n",
 };
 
+/* Says where text (len bytes, from file) stops being JSON: "FILE:LINE:COLUMN: JSON
+ * syntax error near 'x'", or that it ends too soon. at is where the parser stopped;
+ * trailing: the JSON value was whole and at is the text after it. */
+static int json_syntax_error(const char *file, const char *text, size_t len, const char *at,
+			     int trailing)
+{
+	const char *end = text + len;
+	if (!at || at < text || at > end)
+		at = end;
+	if (!trailing && len && at == end - 1) {
+		/* The parser names the last byte both when that byte is wrong and when the
+		 * text ran out: with a blank after it, text that ran out stops later. */
+		char *more = xmalloc(len + 2);
+		memcpy(more, text, len);
+		more[len] = ' ';
+		more[len + 1] = '\0';
+		const char *stop = NULL;
+		cJSON *o = cJSON_ParseWithLengthOpts(more, len + 1, &stop, 0);
+		if (!o && stop && stop >= more + len)
+			at = end;
+		cJSON_Delete(o);
+		free(more);
+	}
+	/* the parser may stop on the blank after the bad token: name the token */
+	while (at > text && (at == end || isspace((unsigned char)*at)) &&
+	       isspace((unsigned char)at[-1]))
+		at--;
+	if (at > text && at < end && isspace((unsigned char)*at))
+		at--;
+	int line = 1, col = 1;
+	for (const char *p = text; p < at; p++) {
+		if (*p == '\n') {
+			line++;
+			col = 1;
+		} else if (((unsigned char)*p & 0xC0) != 0x80) {
+			col++;	/* characters, not bytes */
+		}
+	}
+	char near[32];
+	size_t n = 0;
+	for (const char *p = at; p < end && *p && *p != '\n' && *p != '\r' && n < 24; p++)
+		near[n++] = *p;
+	while (n > 0 && ((unsigned char)near[n - 1] & 0xC0) == 0x80)
+		n--;	/* a character cut in two is left out whole */
+	if (n > 0 && ((unsigned char)near[n - 1] & 0xC0) == 0xC0)
+		n--;
+	near[n] = '\0';
+	if (trailing)
+		return cli_fail("%s:%d:%d: JSON syntax error: text after the end of the export, "
+				"near '%s'", file, line, col, near);
+	if (at >= end || !n)
+		return cli_fail("%s:%d:%d: JSON syntax error: the text ends too soon (not a whole "
+				"tracker export)", file, line, col);
+	return cli_fail("%s:%d:%d: JSON syntax error near '%s'", file, line, col, near);
+}
+
 static int run_import_tracker(struct cli *c, int argc, char **argv)
 {
 	char **pos, err[1024];
@@ -1016,10 +1072,27 @@ static int run_import_tracker(struct cli *c, int argc, char **argv)
 	char *text = cli_read_file(file, &len);
 	if (!text)
 		return cli_fail("%s: %s", file, strerror(errno));
-	cJSON *o = cJSON_ParseWithLength(text, len);
+	const char *stop = NULL;
+	cJSON *o = cJSON_ParseWithLengthOpts(text, len, &stop, 0);
+	int trailing = 0;
+	if (o) {
+		/* only blanks may follow the export */
+		while (stop < text + len && isspace((unsigned char)*stop))
+			stop++;
+		if (stop < text + len) {
+			cJSON_Delete(o);
+			o = NULL;
+			trailing = 1;
+		}
+	}
+	if (!o) {
+		int rc = json_syntax_error(file, text, len, stop, trailing);
+		free(text);
+		return rc;
+	}
 	free(text);
 	const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(o, "format");
-	if (!o || !cJSON_IsString(fmt) || strcmp(fmt->valuestring, "tracker-export-1")) {
+	if (!cJSON_IsString(fmt) || strcmp(fmt->valuestring, "tracker-export-1")) {
 		cJSON_Delete(o);
 		return cli_fail("%s: not a tracker export (from `tracker export`)", file);
 	}
