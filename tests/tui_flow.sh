@@ -266,8 +266,14 @@ check wait_re app "Discount asks +active, unpublished changes"
 check test "$(tracker list --db "$WS" --json | json 'j[0]["part"]')" = anytime
 keys app p
 check wait_for app "Publish \"Discount asks\""
+step "publish: the draft set against what is live on the same calls before Enter"
+check wait_for app "Draft: the same model, with edited settings"
+check wait_re app "The edited settings cover [0-9]+ calls?: 0 more and [0-9]+ fewer than the [0-9]+ covered now."
+check wait_re app "Publishing stores [0-9]+ detections? \([0-9]+ now\)"
+check wait_re app "Enter publish +Esc cancel"
+want=$(tracker compare --db "$WS" 1 --json | json 'j["draft"]["detections"]')
 keys app Enter
-check wait_re app "Published: [0-9]+ detections." 120
+check wait_for app "Published: $want detection"
 check wait_for app "newest call first"
 check test "$(tracker list --db "$WS" --json | json 'j[0]["part"]')" = first:9
 check test "$(tracker list --db "$WS" --json | json 'j[0]["unpublished_changes"]')" = False

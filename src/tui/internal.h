@@ -139,8 +139,8 @@ struct screen {
 };
 
 extern const struct screen_ops screen_trackers, screen_settings, screen_filter, screen_examples,
-	screen_bulk, screen_tagging, screen_overview, screen_activate, screen_results,
-	screen_call, screen_help;
+	screen_bulk, screen_tagging, screen_overview, screen_activate, screen_publish,
+	screen_results, screen_call, screen_help;
 
 /* Arguments of some screens (copied by open). */
 struct call_arg {
@@ -255,7 +255,9 @@ void tui_edit_draw(const struct tui_edit *e, int y, int x, int w, int focused, a
 
 /* ================================================================ background worker */
 
-enum job_kind { JOB_INDEX, JOB_ROUND, JOB_TRAIN, JOB_OVERVIEW, JOB_ACTIVATE, JOB_PUBLISH };
+enum job_kind {
+	JOB_INDEX, JOB_ROUND, JOB_TRAIN, JOB_OVERVIEW, JOB_ACTIVATE, JOB_PUBLISH, JOB_COMPARE
+};
 
 /* What a finished job left; owned pointers pass to whoever takes it. */
 struct job_result {
@@ -267,6 +269,7 @@ struct job_result {
 	struct store_round *round;	/* JOB_ROUND */
 	int built;			/* JOB_ROUND: a new round was made */
 	struct learn_overview *overview;	/* JOB_OVERVIEW */
+	struct learn_compare *compare;		/* JOB_COMPARE */
 	int version;			/* JOB_TRAIN */
 	size_t detections;		/* JOB_ACTIVATE, JOB_PUBLISH */
 };

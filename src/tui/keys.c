@@ -94,8 +94,12 @@ const struct tui_keydef tui_keys[] = {
 	{"activate", '-', ACT_FEWER, "fewer months of past calls", NULL},
 	{"activate", KEYFN(KEY_RIGHT), ACT_MORE, "more months of past calls", "months"},
 	{"activate", '+', ACT_MORE, "more months of past calls", NULL},
-	{"activate", '\n', ACT_ENTER, "activate (or publish) now", "start"},
+	{"activate", '\n', ACT_ENTER, "activate now", "start"},
 	{"activate", KEY_ESC, ACT_CANCEL, "cancel scoring, or go back", "cancel"},
+
+	/* publish */
+	{"publish", '\n', ACT_ENTER, "publish the draft now", "publish"},
+	{"publish", KEY_ESC, ACT_CANCEL, "cancel scoring, or go back", "cancel"},
 
 	/* results */
 	{"results", '\n', ACT_OPEN, "open the call with its detected sentences", "open call"},
@@ -202,7 +206,7 @@ const char *tui_context_title(const char *context)
 		{"trackers", "Trackers"}, {"settings", "Settings form"},
 		{"filter", "Filter values"}, {"examples", "Example sentences"},
 		{"bulk", "Bulk add"}, {"tagging", "Tagging"}, {"playback", "Listening"},
-		{"overview", "Performance overview"}, {"activate", "Activate"},
+		{"overview", "Performance overview"}, {"activate", "Activate"}, {"publish", "Publish"},
 		{"results", "Results"}, {"call", "Call transcript"}, {"list", "Moving"},
 		{"confirm", "Questions"}, {"input", "Editing text"}, {"help", "Help"},
 		{"global", "Everywhere"},

@@ -360,7 +360,7 @@ static int overview_key(void *state, struct tui *app, const struct tui_event *ev
 			struct activate_arg *a = xcalloc(1, sizeof(*a));
 			a->tracker = v->tracker;
 			a->publish = v->active;
-			tui_next(app, &screen_activate, a);
+			tui_next(app, a->publish ? &screen_publish : &screen_activate, a);
 		}
 		return TUI_PUSH;
 	}

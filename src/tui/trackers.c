@@ -318,7 +318,7 @@ static int trackers_key(void *state, struct tui *app, const struct tui_event *ev
 			struct activate_arg *a = xcalloc(1, sizeof(*a));
 			a->tracker = id;
 			a->publish = 1;
-			tui_next(app, &screen_activate, a);
+			tui_next(app, &screen_publish, a);
 			return TUI_PUSH;
 		}
 		return open_screen(app, &screen_activate, id);
@@ -331,7 +331,7 @@ static int trackers_key(void *state, struct tui *app, const struct tui_event *ev
 			struct activate_arg *a = xcalloc(1, sizeof(*a));
 			a->tracker = id;
 			a->publish = 1;
-			tui_next(app, &screen_activate, a);
+			tui_next(app, &screen_publish, a);
 		}
 		return TUI_PUSH;
 	case ACT_RESULTS:

@@ -52,6 +52,7 @@ static const char *job_stage(int kind)
 	case JOB_OVERVIEW: return "Estimating precision and hit rate";
 	case JOB_ACTIVATE: return "Scoring past calls";
 	case JOB_PUBLISH: return "Publishing and scoring calls again";
+	case JOB_COMPARE: return "Comparing the draft with what is live";
 	}
 	return "Working";
 }
@@ -130,6 +131,9 @@ static void run_job(struct worker *w, const struct job *j, struct job_result *r)
 	case JOB_OVERVIEW:
 		rc = learn_overview_get(w->st, w->ix, j->tracker, &r->overview, err, errlen);
 		break;
+	case JOB_COMPARE:
+		rc = learn_compare(w->st, w->ix, j->tracker, &r->compare, err, errlen);
+		break;
 	case JOB_ACTIVATE:
 		rc = store_begin(w->st, err, errlen);
 		if (rc == 0)
@@ -143,7 +147,7 @@ static void run_job(struct worker *w, const struct job *j, struct job_result *r)
 					   &r->detections, err, errlen);
 		break;
 	}
-	if (j->kind != JOB_OVERVIEW) {
+	if (j->kind != JOB_OVERVIEW && j->kind != JOB_COMPARE) {	/* these write nothing */
 		if (rc == 0 && w->cancel) {
 			rc = -1;
 			snprintf(err, errlen, "cancelled");
@@ -159,6 +163,8 @@ static void run_job(struct worker *w, const struct job *j, struct job_result *r)
 		r->round = NULL;
 		learn_overview_free(r->overview);
 		r->overview = NULL;
+		learn_compare_free(r->compare);
+		r->compare = NULL;
 	}
 }
 
@@ -328,6 +334,7 @@ void job_result_clear(struct job_result *r)
 {
 	store_round_free(r->round);
 	learn_overview_free(r->overview);
+	learn_compare_free(r->compare);
 	memset(r, 0, sizeof(*r));
 }
 
