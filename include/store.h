@@ -226,6 +226,9 @@ struct store_tracker {
 	int latest_version;		/* its version number */
 	double latest_precision;	/* its estimates, NAN when none */
 	double latest_recall;
+	int live_version;		/* version of live_model, 0 when none */
+	double live_precision;		/* its estimates, NAN when none */
+	double live_recall;
 	int64_t n_detections;
 };
 

@@ -165,9 +165,11 @@ void store_trackers_free(struct store_tracker *t, size_t n)
 	" (SELECT COUNT(*) FROM rounds r WHERE r.tracker = t.id)," \
 	" (SELECT r.completed = 0 FROM rounds r WHERE r.tracker = t.id ORDER BY r.number DESC LIMIT 1)," \
 	" m.id, m.version, m.precision, m.recall," \
-	" (SELECT COUNT(*) FROM detections x WHERE x.tracker = t.id)" \
+	" (SELECT COUNT(*) FROM detections x WHERE x.tracker = t.id)," \
+	" l.version, l.precision, l.recall" \
 	" FROM trackers t LEFT JOIN tracker_drafts d ON d.tracker = t.id" \
-	" LEFT JOIN models m ON m.id = (SELECT MAX(id) FROM models WHERE tracker = t.id)"
+	" LEFT JOIN models m ON m.id = (SELECT MAX(id) FROM models WHERE tracker = t.id)" \
+	" LEFT JOIN models l ON l.id = t.live_model AND l.tracker = t.id"
 
 static void tracker_from_row(sqlite3_stmt *q, struct store_tracker *t)
 {
@@ -194,6 +196,9 @@ static void tracker_from_row(sqlite3_stmt *q, struct store_tracker *t)
 	t->latest_precision = sqlite3_column_type(q, 29) == SQLITE_NULL ? NAN : sqlite3_column_double(q, 29);
 	t->latest_recall = sqlite3_column_type(q, 30) == SQLITE_NULL ? NAN : sqlite3_column_double(q, 30);
 	t->n_detections = sqlite3_column_int64(q, 31);
+	t->live_version = sqlite3_column_int(q, 32);
+	t->live_precision = sqlite3_column_type(q, 33) == SQLITE_NULL ? NAN : sqlite3_column_double(q, 33);
+	t->live_recall = sqlite3_column_type(q, 34) == SQLITE_NULL ? NAN : sqlite3_column_double(q, 34);
 }
 
 int store_tracker_get(store *st, int64_t id, struct store_tracker **out, char *err, size_t errlen)

@@ -128,6 +128,9 @@ struct screen_ops {
 	int (*key)(void *state, struct tui *app, const struct tui_event *ev);
 	/* Frees the state. */
 	void (*close)(void *state, struct tui *app);
+	/* How much an action means in the screen's state now, for the footer: 0 nothing
+	 * (left out), 1 as usual, 2 it matters now (shown first). NULL: 1 for every one. */
+	int (*offers)(void *state, int action);
 };
 
 struct screen {

@@ -14,7 +14,7 @@ const struct tui_keydef tui_keys[] = {
 	{"trackers", 't', ACT_TRAIN, "tag a round (train more)", "tag"},
 	{"trackers", 'o', ACT_OVERVIEW, "performance overview", "overview"},
 	{"trackers", 'a', ACT_ACTIVATE, "activate on upcoming (and past) calls", "activate"},
-	{"trackers", 'p', ACT_PUBLISH, "publish unpublished changes of an active tracker", NULL},
+	{"trackers", 'p', ACT_PUBLISH, "publish unpublished changes of an active tracker", "publish"},
 	{"trackers", 'r', ACT_RESULTS, "results of an active tracker", "results"},
 	{"trackers", 'd', ACT_DELETE, "delete the tracker (asks first)", NULL},
 	{"trackers", 'q', ACT_QUIT, "quit", "quit"},

@@ -115,6 +115,25 @@ static void thousands(int64_t v, char *buf, size_t len)
 	buf[j] = '\0';
 }
 
+/* The estimates the list shows: the live model's once a tracker is active (a draft's
+ * wait in the details), else the newest model's. */
+static double shown_precision(const struct store_tracker *t)
+{
+	return t->active && t->live_version ? t->live_precision : t->latest_precision;
+}
+
+static double shown_recall(const struct store_tracker *t)
+{
+	return t->active && t->live_version ? t->live_recall : t->latest_recall;
+}
+
+/* Rows of the details pane for tracker t. */
+static int detail_rows_of(const struct store_tracker *t, int64_t in_scope)
+{
+	return 3 + (in_scope >= 0 && in_scope < FEW_CALLS) + (learn_has_draft(t) ? 1 : 0) +
+	       (learn_has_draft(t) && t->has_draft_settings ? 1 : 0);
+}
+
 static void trackers_draw(void *state, struct tui *app)
 {
 	struct trackers *s = state;
@@ -163,7 +182,8 @@ static void trackers_draw(void *state, struct tui *app)
 	x += 6;
 	tui_put(y, x, date_w - 1, wide ? "Changed" : "Chg", h, 0);
 	y++;
-	int detail_rows = 4;
+	int detail_rows = s->list.sel < (int)s->n ? detail_rows_of(&s->t[s->list.sel],
+								 s->in_scope[s->list.sel]) : 0;
 	int rows = bottom - y - detail_rows;
 	if (rows < 3)
 		rows = bottom - y;
@@ -184,10 +204,11 @@ static void trackers_draw(void *state, struct tui *app)
 			 (long long)t->n_unsure);
 		tui_put(y, x, 10, line, at, 0);
 		x += 11;
-		tui_pct(t->latest_precision, a, sizeof(a));
+		/* the figures of the model in use; the state says when a draft waits */
+		tui_pct(shown_precision(t), a, sizeof(a));
 		tui_put(y, x, 5, a, at, 0);
 		x += 6;
-		tui_pct(t->latest_recall, a, sizeof(a));
+		tui_pct(shown_recall(t), a, sizeof(a));
 		tui_put(y, x, 5, a, at, 0);
 		x += 6;
 		tui_date(NULL, t->updated, a, sizeof(a));
@@ -207,14 +228,36 @@ static void trackers_draw(void *state, struct tui *app)
 	char full[600];
 	snprintf(full, sizeof(full), " %s", line);
 	tui_put(y++, 0, w, full, tui_color(app, C_DIM), 0);
-	char model[32] = "no model";
-	if (t->latest_version)
+	char model[48] = "no model";
+	if (t->active && t->live_version)
+		snprintf(model, sizeof(model), "live model v%d", t->live_version);
+	else if (t->latest_version)
 		snprintf(model, sizeof(model), "model v%d", t->latest_version);
+	long long scope = (long long)s->in_scope[s->list.sel];
 	snprintf(line, sizeof(line), " %lld example%s · %d round%s · %s · %lld detection%s · "
-		 "%lld calls in scope", (long long)t->n_examples, t->n_examples == 1 ? "" : "s",
+		 "%lld call%s in scope", (long long)t->n_examples, t->n_examples == 1 ? "" : "s",
 		 t->rounds, t->rounds == 1 ? "" : "s", model, (long long)t->n_detections,
-		 t->n_detections == 1 ? "" : "s", (long long)s->in_scope[s->list.sel]);
+		 t->n_detections == 1 ? "" : "s", scope, scope == 1 ? "" : "s");
 	tui_put(y++, 0, w, line, tui_color(app, C_DIM), 0);
+	if (learn_has_draft(t)) {
+		/* what publishing would change, labelled as the draft it is */
+		char p[16], r[16];
+		if (t->latest_model != t->live_model) {
+			tui_pct(t->latest_precision, p, sizeof(p));
+			tui_pct(t->latest_recall, r, sizeof(r));
+			snprintf(line, sizeof(line), " Draft, not published: model v%d, precision %s, "
+				 "hit rate %s · p publishes it", t->latest_version, p, r);
+		} else {
+			snprintf(line, sizeof(line), " Draft, not published: edited settings · p "
+				 "publishes them");
+		}
+		tui_put(y++, 0, w, line, tui_color(app, C_WARN), 0);
+		if (t->has_draft_settings) {
+			settings_line(&t->draft, line, sizeof(line));
+			snprintf(full, sizeof(full), " Draft settings: %s", line);
+			tui_put(y++, 0, w, full, tui_color(app, C_WARN), 0);
+		}
+	}
 	if (s->in_scope[s->list.sel] >= 0 && s->in_scope[s->list.sel] < FEW_CALLS) {
 		snprintf(line, sizeof(line), " ⚠ %lld calls in this tracker's scope: fewer than %d, so "
 			 "its estimates are rough.", (long long)s->in_scope[s->list.sel], FEW_CALLS);
@@ -355,6 +398,23 @@ static int trackers_key(void *state, struct tui *app, const struct tui_event *ev
 	return TUI_PASS;
 }
 
+/* The footer offers what the selected tracker can do now: publishing first when it
+ * has unpublished changes. */
+static int trackers_offers(void *state, int action)
+{
+	struct trackers *s = state;
+	const struct store_tracker *t = s->n ? &s->t[s->list.sel] : NULL;
+	switch (action) {
+	case ACT_PUBLISH:
+		return t && learn_has_draft(t) ? 2 : 0;
+	case ACT_ACTIVATE:
+		return !t || (t->latest_model && !t->active) ? 1 : 0;
+	case ACT_RESULTS:
+		return !t || t->active || t->n_detections ? 1 : 0;
+	}
+	return 1;
+}
+
 static const char *const trackers_contexts[] = {"trackers", "list", NULL};
 
 const struct screen_ops screen_trackers = {
@@ -364,4 +424,5 @@ const struct screen_ops screen_trackers = {
 	.draw = trackers_draw,
 	.key = trackers_key,
 	.close = trackers_close,
+	.offers = trackers_offers,
 };

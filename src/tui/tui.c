@@ -225,33 +225,41 @@ static void draw_footer(struct tui *app)
 		if (strcmp(ctx[i], "global") && tui_key_lookup(ctx[i], help->key))
 			help = NULL;
 	int reserve = help ? tui_width(tui_key_name(help->key)) + tui_width(help->brief) + 3 : 0;
-	for (int i = 0; i < n; i++) {
-		for (const struct tui_keydef *k = tui_keys; k->context; k++) {
-			if (strcmp(k->context, ctx[i]) || !k->brief || k == help)
-				continue;
-			if (editing && !strcmp(ctx[i], "global") && k->key >= 32)
-				continue;
-			int dup = 0;
-			for (int j = 0; j < nshown && !dup; j++)
-				dup = shown_actions[j] == k->action;
-			for (int j = 0; j < nkeys && !dup; j++)
-				dup = shown_keys[j] == k->key;
-			if (dup || nshown == 64)
-				continue;
-			shown_actions[nshown++] = k->action;
-			const char *name = tui_key_name(k->key);
-			int need = tui_width(name) + 1 + tui_width(k->brief) + 2;
-			if (x + need > app->cols - reserve)
-				continue;
-			x += tui_put(y, x, app->cols - x, name, A_REVERSE, 0);
-			x += tui_put(y, x, app->cols - x, " ", A_NORMAL, 0);
-			x += tui_put(y, x, app->cols - x, k->brief, A_NORMAL, 0);
-			x += 2;
+	/* what the screen says matters now goes first, then the rest in table order */
+	int (*offers)(void *, int) = s && !app->confirm[0] && !editing ? s->ops->offers : NULL;
+	for (int pass = offers ? 2 : 1; pass >= 1; pass--) {
+		nkeys = 0;
+		for (int i = 0; i < n; i++) {
+			for (const struct tui_keydef *k = tui_keys; k->context; k++) {
+				if (strcmp(k->context, ctx[i]) || !k->brief || k == help)
+					continue;
+				if (editing && !strcmp(ctx[i], "global") && k->key >= 32)
+					continue;
+				int dup = 0;
+				for (int j = 0; j < nshown && !dup; j++)
+					dup = shown_actions[j] == k->action;
+				for (int j = 0; j < nkeys && !dup; j++)
+					dup = shown_keys[j] == k->key;
+				if (dup || nshown == 64)
+					continue;
+				int o = offers ? offers(s->state, k->action) : 1;
+				if (o == 0 || (pass == 2 && o < 2))
+					continue;
+				shown_actions[nshown++] = k->action;
+				const char *name = tui_key_name(k->key);
+				int need = tui_width(name) + 1 + tui_width(k->brief) + 2;
+				if (x + need > app->cols - reserve)
+					continue;
+				x += tui_put(y, x, app->cols - x, name, A_REVERSE, 0);
+				x += tui_put(y, x, app->cols - x, " ", A_NORMAL, 0);
+				x += tui_put(y, x, app->cols - x, k->brief, A_NORMAL, 0);
+				x += 2;
+			}
+			/* keys bound in this context hide the same keys further out */
+			for (const struct tui_keydef *k = tui_keys; k->context; k++)
+				if (!strcmp(k->context, ctx[i]) && nkeys < 64)
+					shown_keys[nkeys++] = k->key;
 		}
-		/* keys bound in this context hide the same keys further out */
-		for (const struct tui_keydef *k = tui_keys; k->context; k++)
-			if (!strcmp(k->context, ctx[i]) && nkeys < 64)
-				shown_keys[nkeys++] = k->key;
 	}
 	if (help) {
 		x += tui_put(y, x, app->cols - x, tui_key_name(help->key), A_REVERSE, 0);

@@ -1,0 +1,71 @@
+#!/bin/sh
+# tui-states: what the screens say in each state of a tracker, at 80x24 as over SSH: a
+# tracker with a draft waiting to be published (home list, details, footer), with the
+# rounds built headless from the demo's ground truth.
+SUITE=tui-states
+. "$(dirname "$0")/tui/lib.sh"
+
+WS=$W/ws.db
+CONCEPT=asking_for_discount
+step "demo workspace"
+check demo 120 none "$WS" || { finish; exit 1; }
+
+# answer_round ID: tags the tracker's open round (built if none) from the ground truth
+answer_round() {
+	tracker round --db "$WS" "$1" --json >"$W/round.json" || return 1
+	python3 - "$W/round.json" "$WS.labels" "$CONCEPT" >"$W/answers" <<'EOF' || return 1
+import json, sys
+r = json.load(open(sys.argv[1]))
+yes = set()
+for line in open(sys.argv[2]):
+    sid, concept = line.rstrip("\n").split("\t")
+    if concept == sys.argv[3]:
+        yes.add(int(sid))
+for it in r["items"]:
+    if it["tag"] is None:
+        print(it["sentence"], "yes" if it["sentence"] in yes else "no")
+EOF
+	tracker tag --db "$WS" "$1" --file "$W/answers" >/dev/null
+}
+
+# pct X: a fraction as the app shows it ("63%")
+pct() { python3 -c 'import sys; print("%.0f%%" % (float(sys.argv[1]) * 100))' "$1"; }
+
+step "a tracker trained 4 rounds and activated, then a 5th round: a draft model (headless)"
+ID=$(tracker create --db "$WS" --name "Discount asks" --mentioned-by customer)
+check test -n "$ID"
+check tracker examples --db "$WS" "$ID" add "Can you give us a discount?" \
+	"Is there any flexibility on the price?" "Could you knock something off the list price?" \
+	"Any chance of a reduction if we commit for two years?" "Can you do better on the price?" \
+	>/dev/null
+for r in 1 2 3 4; do check answer_round "$ID"; done
+check tracker activate --db "$WS" "$ID" >/dev/null
+tracker list --db "$WS" --json >"$W/live.json"
+LIVE_P=$(pct "$(json 'j[0]["precision"]' <"$W/live.json")")
+LIVE_R=$(pct "$(json 'j[0]["recall"]' <"$W/live.json")")
+check answer_round "$ID"
+tracker list --db "$WS" --json >"$W/draft.json"
+check test "$(json 'j[0]["state"]' <"$W/draft.json")" = "active, unpublished changes"
+check test "$(json 'j[0]["model_version"]' <"$W/draft.json")" = 2
+DRAFT_P=$(pct "$(json 'j[0]["precision"]' <"$W/draft.json")")
+DRAFT_R=$(pct "$(json 'j[0]["recall"]' <"$W/draft.json")")
+# the figures must differ for the screen to tell them apart
+check test "$LIVE_P $LIVE_R" != "$DRAFT_P $DRAFT_R"
+
+step "home with a draft: the list shows the live model's figures; the draft's are labelled"
+start home 80x24 -- --db "$WS"
+check wait_re home "Discount asks +active, unpublished changes +[0-9]+/[0-9]+/0 +$LIVE_P +$LIVE_R "
+check wait_for home "live model v1 · "
+check wait_for home "Draft, not published: model v2, precision $DRAFT_P, hit rate $DRAFT_R"
+step "home with a draft: the footer offers p publish first"
+check wait_re home "^ p publish  Enter open "
+
+step "home with a draft: edited settings wait in the details as draft settings"
+check tracker edit --db "$WS" "$ID" --part first:9 >/dev/null
+keys home C-l
+check wait_for home "Draft settings: Said by the customer · external calls · first 9 minutes"
+check wait_re home "^ Said by the customer · external calls · anytime in the call"
+keys home q
+check exits_clean home
+
+finish
