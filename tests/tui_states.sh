@@ -1,7 +1,7 @@
 #!/bin/sh
-# tui-states: what the screens say in each state of a tracker, at 80x24 as over SSH: a
-# tracker with a draft waiting to be published (home list, details, footer), with the
-# rounds built headless from the demo's ground truth.
+# tui-states: what the screens say in each state of a tracker, at 80x24 as over SSH: an
+# empty workspace, a tracker with a draft waiting to be published (home list, details,
+# footer), and the rounds built headless from the demo's ground truth.
 SUITE=tui-states
 . "$(dirname "$0")/tui/lib.sh"
 
@@ -30,6 +30,17 @@ EOF
 
 # pct X: a fraction as the app shows it ("63%")
 pct() { python3 -c 'import sys; print("%.0f%%" % (float(sys.argv[1]) * 100))' "$1"; }
+
+step "home, no trackers: Enter says what to do, and the footer offers only n"
+start app 80x24 -- --db "$WS"
+check wait_for app "No trackers yet. Press n to create one."
+keys app Enter
+check wait_for app "No trackers yet: n makes a new tracker."
+screen app | tail -n 1 >"$W/footer.txt"
+check grep -q "n new" "$W/footer.txt"
+check test "$(grep -c 'Enter open\|e edit\|t tag' "$W/footer.txt")" = 0
+keys app q
+check exits_clean app
 
 step "a tracker trained 4 rounds and activated, then a 5th round: a draft model (headless)"
 ID=$(tracker create --db "$WS" --name "Discount asks" --mentioned-by customer)

@@ -318,7 +318,7 @@ static int trackers_key(void *state, struct tui *app, const struct tui_event *ev
 		switch (ev->action) {
 		case ACT_OPEN: case ACT_EDIT: case ACT_EXAMPLES: case ACT_TRAIN: case ACT_OVERVIEW:
 		case ACT_ACTIVATE: case ACT_PUBLISH: case ACT_RESULTS: case ACT_DELETE:
-			tui_info(app, "There are no trackers yet: press n to create one.");
+			tui_info(app, "No trackers yet: n makes a new tracker.");
 			return TUI_REDRAW;
 		}
 		return TUI_PASS;
@@ -399,18 +399,25 @@ static int trackers_key(void *state, struct tui *app, const struct tui_event *ev
 }
 
 /* The footer offers what the selected tracker can do now: publishing first when it
- * has unpublished changes. */
+ * has unpublished changes; only n with no tracker at all. */
 static int trackers_offers(void *state, int action)
 {
 	struct trackers *s = state;
 	const struct store_tracker *t = s->n ? &s->t[s->list.sel] : NULL;
 	switch (action) {
+	case ACT_NEW:
+		return t ? 1 : 2;
+	case ACT_QUIT:
+		return 1;
+	case ACT_OPEN: case ACT_EDIT: case ACT_EXAMPLES: case ACT_TRAIN: case ACT_OVERVIEW:
+	case ACT_DELETE:
+		return t ? 1 : 0;
 	case ACT_PUBLISH:
 		return t && learn_has_draft(t) ? 2 : 0;
 	case ACT_ACTIVATE:
-		return !t || (t->latest_model && !t->active) ? 1 : 0;
+		return t && t->latest_model && !t->active ? 1 : 0;
 	case ACT_RESULTS:
-		return !t || t->active || t->n_detections ? 1 : 0;
+		return t && (t->active || t->n_detections) ? 1 : 0;
 	}
 	return 1;
 }
