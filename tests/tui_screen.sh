@@ -193,7 +193,7 @@ check tracker examples --db "$WS" "$LONG" add "That's way more than we budgeted 
 	"Honestly the price is too high for us." "We can't justify that cost." \
 	"Your competitor is quoting us a lot less." "It's just too expensive right now." >/dev/null
 start narrow 80x24 -- --db "$WS"
-check wait_for narrow "Pricing objection ra"
+check wait_for narrow "Pricing objection r…"
 keys narrow End t
 check wait_re narrow "^ Pricing objection.*… · round 1 · item 1 of 25 · 0/25 tagged +Y 0  N 0  \? 0 *$"
 keys narrow y y y y y y y y y y y n n n n n n n n n n n

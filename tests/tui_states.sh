@@ -79,4 +79,37 @@ check wait_re home "^ Said by the customer · external calls · anytime in the c
 keys home q
 check exits_clean home
 
+step "80 columns: a long tracker name is cut with an ellipsis, its state whole"
+LONG=$(tracker create --db "$WS" --name "Pricing objection raised by procurement teams")
+check test -n "$LONG"
+start narrow 80x24 -- --db "$WS"
+check wait_re narrow "^  Pricing objection r[a-z ]*… +needs examples +0/0/0 "
+
+step "80 columns: the overview's heading keeps the model whole and drops what does not fit"
+keys narrow o
+check wait_re narrow "Precision +[0-9]+%" 60
+screen narrow >"$W/overview80.txt"
+check grep -qE "^ Discount asks · model version 2 · from [0-9]+ YES and [0-9]+ NO tags( · [0-9]+ examples)? *$" \
+	"$W/overview80.txt"
+# a cut row ends in an ellipsis, never in half a word
+check python3 - "$W/overview80.txt" <<'EOF'
+import sys
+rows = [l.rstrip("\n") for l in open(sys.argv[1], encoding="utf-8")]
+cut = [l for l in rows if len(l) == 80 and not l.endswith("…") and not l.endswith(" ")]
+sys.exit("cut without an ellipsis: %r" % cut if cut else 0)
+EOF
+keys narrow q
+
+step "80 columns: the bulk add instructions show whole, Esc included"
+check wait_for narrow "Discount asks"
+keys narrow x
+check wait_for narrow "Example sentences for"
+keys narrow b
+check wait_for narrow "Esc leaves without adding."
+check wait_for narrow "0 lines with text"
+keys narrow Escape
+check wait_for narrow "Example sentences for"
+keys narrow q q
+check exits_clean narrow
+
 finish

@@ -84,11 +84,13 @@ static void bulk_draw(void *state, struct tui *app)
 	struct bulk *b = state;
 	int y = app->body_top, w = app->cols, bottom = app->body_top + app->body_rows;
 	char line[256];
-	tui_put(y++, 0, w, " Paste or type example sentences, one a line (at most 100). Ctrl-S adds "
-		"them; Esc leaves without adding.", A_NORMAL, 0);
-	snprintf(line, sizeof(line), " %d lines with text · blank lines and duplicates are dropped, "
-		 "lines of more than one sentence are flagged", nonblank(b));
-	tui_put(y++, 0, w, line, tui_color(app, C_DIM), 0);
+	/* the keys that add or leave must show whole: the lines wrap rather than cut */
+	y += tui_wrap(y, 1, w - 2, 2, "Paste or type example sentences, one a line (at most 100). "
+		      "Ctrl-S adds them; Esc leaves without adding.", A_NORMAL, 0, 1);
+	int k = nonblank(b);
+	snprintf(line, sizeof(line), "%d line%s with text · blank lines and duplicates are dropped, "
+		 "lines of more than one sentence are flagged", k, k == 1 ? "" : "s");
+	y += tui_wrap(y, 1, w - 2, 2, line, tui_color(app, C_DIM), 0, 1);
 	if (b->err[0])
 		tui_put(y, 1, w - 2, b->err, tui_color(app, C_ERROR), 0);
 	y++;

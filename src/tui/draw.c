@@ -93,10 +93,78 @@ static int put_n(int y, int x, int w, const char *s, size_t n, attr_t attr)
 	return used;
 }
 
+/* Bytes of s[0, n) that fit in w columns; *cols gets the columns they take. */
+static size_t fit_bytes(const char *s, size_t n, int w, int *cols)
+{
+	size_t used = 0;
+	int c = 0;
+	while (used < n) {
+		wchar_t wc;
+		size_t k = decode(s + used, n - used, &wc);
+		int cw = wc_width(wc);
+		if (c + cw > w)
+			break;
+		c += cw;
+		used += k;
+	}
+	*cols = c;
+	return used;
+}
+
 int tui_put(int y, int x, int w, const char *s, attr_t attr, int color)
 {
 	(void)color;
+	if (!s)
+		s = "";
+	size_t n = strlen(s);
+	int cols;
+	if (w <= 0)
+		return 0;
+	size_t fit = fit_bytes(s, n, w, &cols);
+	if (fit == n || strspn(s + fit, " ") == n - fit)
+		return put_n(y, x, w, s, fit, attr);
+	/* cut: the text ends in an ellipsis so that nobody reads it as whole */
+	fit = fit_bytes(s, n, w - 1, &cols);
+	put_n(y, x, cols, s, fit, attr);
+	return cols + put_n(y, x + cols, 1, "…", strlen("…"), attr);
+}
+
+int tui_put_clip(int y, int x, int w, const char *s, attr_t attr)
+{
 	return put_n(y, x, w, s ? s : "", s ? strlen(s) : 0, attr);
+}
+
+int tui_put_header(int y, int x, int w, const char *name, const char *const *parts, int n,
+		   int keep, attr_t attr)
+{
+	static const char sep[] = " · ";
+	int sw = tui_width(sep), nw = tui_width(name), k = n, need;
+	if (w <= 0)
+		return 0;
+	/* the most parts that fit whole beside the whole name, but never fewer than keep */
+	for (;;) {
+		need = nw;
+		for (int i = 0; i < k; i++)
+			need += sw + tui_width(parts[i]);
+		if (need <= w || k <= keep)
+			break;
+		k--;
+	}
+	int used = 0;
+	if (need > w) {
+		/* the kept parts show whole: the name gives way, down to a few columns */
+		int name_w = w - (need - nw);
+		if (name_w < 6)
+			name_w = 6;
+		used += tui_put(y, x, name_w < w ? name_w : w, name, attr, 0);
+	} else {
+		used += tui_put(y, x, w, name, attr, 0);
+	}
+	for (int i = 0; i < k && used < w; i++) {
+		used += tui_put(y, x + used, w - used, sep, attr, 0);
+		used += tui_put(y, x + used, w - used, parts[i], attr, 0);
+	}
+	return used;
 }
 
 void tui_fill(int y, int x, int w, attr_t attr, int color)

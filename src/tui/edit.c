@@ -125,7 +125,7 @@ void tui_edit_draw(const struct tui_edit *e, int y, int x, int w, int focused, a
 		start = s2;
 	}
 	tui_fill(y, x, w, attr, 0);
-	tui_put(y, x, w, t + start, attr, 0);
+	tui_put_clip(y, x, w, t + start, attr);
 	if (focused) {
 		size_t end = cur;
 		if (end < strlen(t)) {

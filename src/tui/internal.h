@@ -216,8 +216,16 @@ int tui_resume_save(struct tui *app, int64_t tracker, int position, char *err, s
 
 /* Display width of UTF-8 text. */
 int tui_width(const char *s);
-/* Draws UTF-8 text at (y, x) cut to width w columns; returns columns used. */
+/* Draws UTF-8 text at (y, x) in width w columns; text that does not fit is cut and ends
+ * in "…" (blanks cut off need no mark). Returns columns used. */
 int tui_put(int y, int x, int w, const char *s, attr_t attr, int color);
+/* The same, cut without a mark: for text that scrolls, as in the line editor. */
+int tui_put_clip(int y, int x, int w, const char *s, attr_t attr);
+/* Draws a heading: name, then parts, joined by " · ", in w columns. Parts that do not
+ * fit whole are left out from the last back, but the first `keep` always show: the name
+ * gives way to them, ending in "…". Returns columns used. */
+int tui_put_header(int y, int x, int w, const char *name, const char *const *parts, int n,
+		   int keep, attr_t attr);
 /* Draws text wrapped to width w from row y, at most maxrows rows; returns rows used
  * (rows it would use when draw is 0). */
 int tui_wrap(int y, int x, int w, int maxrows, const char *s, attr_t attr, int color, int draw);

@@ -159,11 +159,19 @@ static void overview_draw(void *state, struct tui *app)
 		tui_wrap(y, 2, w - 4, 4, line, A_NORMAL, 0, 1);
 		return;
 	}
-	snprintf(line, sizeof(line), " %s · model version %d%s · from %lld YES and %lld NO tags, "
-		 "%lld examples, %d rounds", v->name, o->model_version,
-		 o->provisional ? " (provisional)" : "", (long long)o->yes, (long long)o->no,
-		 (long long)o->examples, o->rounds);
-	tui_put(y++, 0, w, line, A_NORMAL, 0);
+	{
+		/* the model always shows; what it was built from gives way on a narrow terminal */
+		char model[64], tags[96], ex[48], rounds[32];
+		snprintf(model, sizeof(model), "model version %d%s", o->model_version,
+			 o->provisional ? " (provisional)" : "");
+		snprintf(tags, sizeof(tags), "from %lld YES and %lld NO tags", (long long)o->yes,
+			 (long long)o->no);
+		snprintf(ex, sizeof(ex), "%lld example%s", (long long)o->examples,
+			 o->examples == 1 ? "" : "s");
+		snprintf(rounds, sizeof(rounds), "%d round%s", o->rounds, o->rounds == 1 ? "" : "s");
+		const char *parts[] = {model, tags, ex, rounds};
+		tui_put_header(y++, 1, w - 1, v->name, parts, 4, 1, A_NORMAL);
+	}
 	if (!isnan(o->precision)) {
 		tui_pct(o->precision, a, sizeof(a));
 		tui_pct(o->precision_lo, b, sizeof(b));

@@ -308,12 +308,8 @@ static void tagging_draw(void *state, struct tui *app)
 		rw = 0;
 	int name_w = w - 1 - pw - (rw ? rw + 1 : 0);
 	int x = 1;
-	if (nw <= name_w) {
+	if (name_w > 1)
 		x += tui_put(y, x, name_w, g->name, A_NORMAL, 0);
-	} else if (name_w > 1) {
-		x += tui_put(y, x, name_w - 1, g->name, A_NORMAL, 0);
-		x += tui_put(y, x, 1, "…", A_NORMAL, 0);
-	}
 	tui_put(y, x, w - x - (rw ? rw + 1 : 0), prog, A_NORMAL, 0);
 	if (rw)
 		tui_put(y, w - rw, rw, right, A_NORMAL, 0);
