@@ -85,11 +85,11 @@ check test -n "$LONG"
 start narrow 80x24 -- --db "$WS"
 check wait_re narrow "^  Pricing objection r[a-z ]*… +needs examples +0/0/0 "
 
-step "80 columns: the overview's heading keeps the model whole and drops what does not fit"
+step "80 columns: the overview's heading says the model is an unpublished draft, and drops what does not fit"
 keys narrow o
 check wait_re narrow "Precision +[0-9]+%" 60
 screen narrow >"$W/overview80.txt"
-check grep -qE "^ Discount asks · model version 2 · from [0-9]+ YES and [0-9]+ NO tags( · [0-9]+ examples)? *$" \
+check grep -qE "^ Discount asks · model version 2 · a draft, not published \(v1 is live\)( · from [0-9]+ YES and [0-9]+ NO tags)? *$" \
 	"$W/overview80.txt"
 # a cut row ends in an ellipsis, never in half a word
 check python3 - "$W/overview80.txt" <<'EOF'
@@ -98,6 +98,29 @@ rows = [l.rstrip("\n") for l in open(sys.argv[1], encoding="utf-8")]
 cut = [l for l in rows if len(l) == 80 and not l.endswith("…") and not l.endswith(" ")]
 sys.exit("cut without an ellipsis: %r" % cut if cut else 0)
 EOF
+
+step "overview context (Enter): the surfaced sentence is bold, its neighbours plain"
+keys narrow Enter
+check wait_re narrow "^        [0-9]+:[0-9]{2} [^:]+: "
+settled narrow
+screen narrow -e >"$W/context.ans"
+attr "$W/context.ans" text >"$W/context.txt"
+# the selected row's sentence, and the context lines (indented, with a time and speaker)
+python3 - "$W/context.txt" >"$W/context.lines" <<'EOF'
+import re, sys
+rows = [l.rstrip("\n") for l in open(sys.argv[1], encoding="utf-8")]
+sel = [l for l in rows if l.startswith(" ▸")][0]
+sample = re.sub(r"^ ▸ +[0-9]+\. +. [0-9.]+  ", "", sel)[:25]
+for l in rows:
+    if re.match(r"^        [0-9]+:[0-9]{2} [^:]+: ", l):
+        print(("target" if sample in l else "other") + "\t" + l.strip()[:30])
+EOF
+check test "$(grep -c '^target' "$W/context.lines")" = 1
+check test "$(grep -c '^other' "$W/context.lines")" -ge 2
+while IFS="$(printf '\t')" read -r kind text; do
+	if [ "$kind" = target ]; then check attr "$W/context.ans" bold "$text"
+	else check attr "$W/context.ans" plain "$text"; fi
+done <"$W/context.lines"
 keys narrow q
 
 step "80 columns: the bulk add instructions show whole, Esc included"

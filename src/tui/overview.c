@@ -18,6 +18,8 @@ struct overview {
 	int64_t tracker;
 	char *name;
 	int active, draft;
+	int live_version;	/* the published model's version, 0 when none */
+	int draft_settings;	/* edited settings wait to be published */
 	unsigned job;		/* the overview being computed */
 	unsigned train_job;	/* a model being built (m) */
 	char err[600];
@@ -85,6 +87,8 @@ static void load_tracker(struct overview *v, struct tui *app)
 	v->name = xstrdup(t->live.name);
 	v->active = t->active;
 	v->draft = learn_has_draft(t);
+	v->live_version = t->active ? t->live_version : 0;
+	v->draft_settings = t->active && t->has_draft_settings;
 	store_tracker_free(t);
 }
 
@@ -130,6 +134,26 @@ static void overview_close(void *state, struct tui *app)
 	free(v);
 }
 
+/* Rows of the context view: the surfaced sentence whole (up to this many rows), its
+ * neighbours on one row each. */
+#define CTX_TARGET_ROWS 3
+
+/* Draws context sentence j from row y in at most maxrows rows (0: only measures);
+ * returns the rows it takes. The surfaced sentence is bold, its neighbours plain, as
+ * on the tagging screen. */
+static int ctx_draw(const struct overview *v, size_t j, int y, int w, int maxrows)
+{
+	char line[600], clock[16];
+	int target = j == v->tctx;
+	tui_clock(v->ctx[j].start_ms, clock, sizeof(clock));
+	snprintf(line, sizeof(line), "%s %s: %s", clock, v->ctx[j].speaker, v->ctx[j].text);
+	int limit = target ? CTX_TARGET_ROWS : 1;
+	if (!maxrows)
+		return tui_wrap(0, 0, w - 9, limit, line, A_NORMAL, 0, 0);
+	return tui_wrap(y, 8, w - 9, limit < maxrows ? limit : maxrows, line,
+			target ? A_BOLD : A_NORMAL, 0, 1);
+}
+
 static void overview_draw(void *state, struct tui *app)
 {
 	struct overview *v = state;
@@ -160,17 +184,28 @@ static void overview_draw(void *state, struct tui *app)
 		return;
 	}
 	{
-		/* the model always shows; what it was built from gives way on a narrow terminal */
-		char model[64], tags[96], ex[48], rounds[32];
+		/* the model and whether it is live always show; what it was built from gives
+		 * way on a narrow terminal */
+		char model[64], state[64] = "", tags[96], ex[48], rounds[32];
 		snprintf(model, sizeof(model), "model version %d%s", o->model_version,
 			 o->provisional ? " (provisional)" : "");
+		if (v->active && o->model_version != v->live_version && v->live_version)
+			snprintf(state, sizeof(state), "a draft, not published (v%d is live)",
+				 v->live_version);
+		else if (v->draft_settings)
+			snprintf(state, sizeof(state), "edited settings not published");
 		snprintf(tags, sizeof(tags), "from %lld YES and %lld NO tags", (long long)o->yes,
 			 (long long)o->no);
 		snprintf(ex, sizeof(ex), "%lld example%s", (long long)o->examples,
 			 o->examples == 1 ? "" : "s");
 		snprintf(rounds, sizeof(rounds), "%d round%s", o->rounds, o->rounds == 1 ? "" : "s");
-		const char *parts[] = {model, tags, ex, rounds};
-		tui_put_header(y++, 1, w - 1, v->name, parts, 4, 1, A_NORMAL);
+		const char *parts[] = {model, state, tags, ex, rounds};
+		if (*state) {
+			tui_put_header(y++, 1, w - 1, v->name, parts, 5, 2, A_NORMAL);
+		} else {
+			parts[1] = model;
+			tui_put_header(y++, 1, w - 1, v->name, parts + 1, 4, 1, A_NORMAL);
+		}
 	}
 	if (!isnan(o->precision)) {
 		tui_pct(o->precision, a, sizeof(a));
@@ -219,8 +254,10 @@ static void overview_draw(void *state, struct tui *app)
 			A_NORMAL, 0);
 		return;
 	}
-	int ctx_rows = v->show_ctx && v->ctx && v->ctx_for == o->samples[v->list.sel].sentence
-			       ? (int)v->nctx : 0;
+	int ctx_rows = 0;
+	if (v->show_ctx && v->ctx && v->ctx_for == o->samples[v->list.sel].sentence)
+		for (size_t j = 0; j < v->nctx; j++)
+			ctx_rows += ctx_draw(v, j, 0, w, 0);
 	int rows = bottom - y - ctx_rows;
 	if (rows < 3) {
 		ctx_rows = 0;
@@ -238,15 +275,9 @@ static void overview_draw(void *state, struct tui *app)
 		int x = tui_put(y, 0, w, line, at, 0);
 		tui_put(y, x, w - x, o->samples[i].text, at, 0);
 		y++;
-		if (sel && ctx_rows) {
-			for (size_t j = 0; j < v->nctx && y < bottom; j++, y++) {
-				char clock[16];
-				tui_clock(v->ctx[j].start_ms, clock, sizeof(clock));
-				snprintf(line, sizeof(line), "        %s %s: %s", clock, v->ctx[j].speaker,
-					 v->ctx[j].text);
-				tui_put(y, 0, w, line, j == v->tctx ? A_NORMAL : tui_color(app, C_DIM), 0);
-			}
-		}
+		if (sel && ctx_rows)
+			for (size_t j = 0; j < v->nctx && y < bottom; j++)
+				y += ctx_draw(v, j, y, w, bottom - y);
 	}
 }
 
