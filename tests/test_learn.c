@@ -10,6 +10,8 @@
  * Only behaviour and contracts are checked, never figures a tuning change would move. */
 #include "learn.h"
 
+#include <cjson/cJSON.h>
+
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -1917,6 +1919,40 @@ static void test_publish(struct learn_index *ix, int64_t est_tr)
 		learn_compare_free(c);
 	}
 	store_detections_free(d0, nd0);
+
+	TEST("model: refitted from what it was trained on (as when the word vectors are trained "
+	     "again), the live model is itself, not one with the draft's examples");
+	{
+		t = tracker_get(est_tr);
+		struct store_model *row = NULL;
+		must(store_model_get(W.st, t->live_model, &row, err, sizeof(err)) == 0, "live model");
+		struct lmodel *stored = model_load(row->blob, row->blob_len);
+		cJSON *rep = cJSON_Parse(row->report);
+		const cJSON *recipe = cJSON_GetObjectItemCaseSensitive(rep, "recipe");
+		CHECK(cJSON_IsObject(recipe));
+		CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(recipe, "tags")), row->n_tags);
+		CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(recipe, "examples")),
+			  t->n_examples - 3);	/* the three added since are the draft's */
+		struct lmodel *refit = trainer_refit(ix, recipe, err, sizeof(err));
+		CHECK_MSG(refit != NULL, "%s", err);
+		size_t differ = 0, n_cmp = 0;
+		for (int64_t id = 1; refit && stored && id <= ix->max_id; id += 7) {
+			if (!ix->alive[id])
+				continue;
+			struct feats f = {0};
+			feats_of_sentence(ix, id, &f);
+			differ += fabs(model_logit(refit, &f) - model_logit(stored, &f)) > 1e-4;
+			n_cmp++;
+			feats_free(&f);
+		}
+		CHECK(n_cmp > 100);
+		CHECK_MSG(differ == 0, "%zu of %zu sentences score differently", differ, n_cmp);
+		lmodel_free(refit);
+		lmodel_free(stored);
+		cJSON_Delete(rep);
+		store_model_free(row);
+		store_tracker_free(t);
+	}
 
 	TEST("publish: makes the draft model live and scores the calls again with it");
 	size_t made = 0;

@@ -54,9 +54,29 @@ static int current_model(store *st, const struct learn_index *ix, int64_t tracke
 	*m = model_load((*row)->blob, (*row)->blob_len);
 	if (*m && (*m)->vec_epoch == ix->vec_epoch)
 		return 0;
-	/* The vectors were retrained since: the same data gives the model in today's space. */
+	/* The vectors were retrained since: the same data gives the model in today's space,
+	 * from what the model itself was trained on (later tags and examples are a draft's). */
 	double threshold = *m ? (*m)->threshold : (*row)->threshold;
+	double cal_a = *m ? (*m)->cal_a : 1, cal_b = *m ? (*m)->cal_b : 0;
 	lmodel_free(*m);
+	*m = NULL;
+	cJSON *rep = cJSON_Parse((*row)->report);
+	const cJSON *recipe = cJSON_GetObjectItemCaseSensitive(rep, "recipe");
+	if (cJSON_IsObject(recipe)) {
+		*m = trainer_refit(ix, recipe, err, errlen);
+		cJSON_Delete(rep);
+		if (!*m) {
+			store_model_free(*row);
+			*row = NULL;
+			return -1;
+		}
+		(*m)->threshold = threshold;
+		(*m)->cal_a = cal_a;
+		(*m)->cal_b = cal_b;
+		return 0;
+	}
+	cJSON_Delete(rep);
+	/* Stored before models kept what they were trained on: the tracker's data now. */
 	struct tdata d;
 	if (tdata_load(st, ix, tracker, &d, err, errlen) < 0) {
 		store_model_free(*row);
@@ -324,6 +344,7 @@ int learn_train(store *st, const struct learn_index *ix, int64_t tracker, learn_
 	char fp[32];
 	snprintf(fp, sizeof(fp), "%016llx", (unsigned long long)tdata_fingerprint(ix, &d));
 	cJSON_AddStringToObject(rep, "fingerprint", fp);
+	cJSON_AddItemToObject(rep, "recipe", trainer_recipe(&d));
 	char *text = cJSON_PrintUnformatted(rep);
 	size_t blob_len;
 	void *blob = model_save(m, &blob_len);

@@ -2,6 +2,7 @@
  * call, the calibration over the scope, the operating threshold and the ranges. */
 #include "trainer.h"
 
+#include <cjson/cJSON.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,7 @@ void tdata_free(struct tdata *d)
 	free(d->exf);
 	free(d->tagf);
 	free(d->bgf);
+	free(d->bg);
 	store_examples_free(d->ex, d->n_ex);
 	store_tags_free(d->tags, d->n_tags);
 	store_tracker_free(d->t);
@@ -70,11 +72,11 @@ int tdata_load(store *st, const struct learn_index *ix, int64_t tracker, struct 
 	for (size_t i = 0; i < d->n_tags; i++)
 		if (d->tags[i].sentence <= ix->max_id)
 			feats_of_sentence(ix, d->tags[i].sentence, &d->tagf[i]);
-	int64_t bg[BACKGROUND];
-	d->n_bg = background(d, bg, BACKGROUND);
+	d->bg = xmalloc(BACKGROUND * sizeof(int64_t));
+	d->n_bg = background(d, d->bg, BACKGROUND);
 	d->bgf = xcalloc(d->n_bg + 1, sizeof(*d->bgf));
 	for (size_t i = 0; i < d->n_bg; i++)
-		feats_of_sentence(ix, bg[i], &d->bgf[i]);
+		feats_of_sentence(ix, d->bg[i], &d->bgf[i]);
 	return 0;
 }
 
@@ -149,6 +151,80 @@ struct lmodel *trainer_fit(const struct learn_index *ix, const struct tdata *d,
 	for (size_t i = 0; i < d->n_bg; i++)
 		items[n++] = (struct train_item){&d->bgf[i], 0};
 	struct lmodel *m = model_train(ix, items, n, &fit_opts, err, errlen);
+	free(items);
+	return m;
+}
+
+cJSON *trainer_recipe(const struct tdata *d)
+{
+	cJSON *r = cJSON_CreateObject(), *ex = cJSON_CreateArray(), *tags = cJSON_CreateArray();
+	cJSON *bg = cJSON_CreateArray();
+	for (size_t i = 0; i < d->n_ex; i++)
+		cJSON_AddItemToArray(ex, cJSON_CreateString(d->ex[i].text));
+	for (size_t i = 0; i < d->n_tags; i++) {
+		if (!tag_trainable(&d->tags[i]))
+			continue;
+		cJSON *t = cJSON_CreateArray();
+		cJSON_AddItemToArray(t, cJSON_CreateNumber((double)d->tags[i].sentence));
+		cJSON_AddItemToArray(t, cJSON_CreateNumber(d->tags[i].label == STORE_TAG_YES));
+		cJSON_AddItemToArray(tags, t);
+	}
+	for (size_t i = 0; i < d->n_bg; i++)
+		cJSON_AddItemToArray(bg, cJSON_CreateNumber((double)d->bg[i]));
+	cJSON_AddItemToObject(r, "examples", ex);
+	cJSON_AddItemToObject(r, "tags", tags);
+	cJSON_AddItemToObject(r, "background", bg);
+	return r;
+}
+
+/* Features of a stored sentence id into f; 0 when it is no longer in the workspace. */
+static int recipe_sentence(const struct learn_index *ix, const cJSON *id, struct feats *f)
+{
+	if (!cJSON_IsNumber(id))
+		return 0;
+	int64_t s = (int64_t)id->valuedouble;
+	if (s < 1 || s > ix->max_id || !ix->alive[s])
+		return 0;
+	feats_of_sentence(ix, s, f);
+	return 1;
+}
+
+struct lmodel *trainer_refit(const struct learn_index *ix, const cJSON *recipe, char *err,
+			     size_t errlen)
+{
+	const cJSON *ex = cJSON_GetObjectItemCaseSensitive(recipe, "examples");
+	const cJSON *tags = cJSON_GetObjectItemCaseSensitive(recipe, "tags");
+	const cJSON *bg = cJSON_GetObjectItemCaseSensitive(recipe, "background");
+	size_t cap = (size_t)cJSON_GetArraySize(ex) + (size_t)cJSON_GetArraySize(tags) +
+		     (size_t)cJSON_GetArraySize(bg) + 1;
+	struct feats *f = xcalloc(cap, sizeof(*f));
+	struct train_item *items = xcalloc(cap, sizeof(*items));
+	size_t n = 0;
+	const cJSON *x;
+	text_stemmer *stem = text_stemmer_new();
+	cJSON_ArrayForEach(x, ex)
+		if (cJSON_IsString(x)) {
+			feats_of_text(ix, stem, x->valuestring, &f[n]);
+			items[n] = (struct train_item){&f[n], 1};
+			n++;
+		}
+	text_stemmer_free(stem);
+	cJSON_ArrayForEach(x, tags)
+		if (cJSON_GetArraySize(x) == 2 && recipe_sentence(ix, cJSON_GetArrayItem(x, 0), &f[n])) {
+			items[n] = (struct train_item){&f[n], cJSON_IsTrue(cJSON_GetArrayItem(x, 1)) ||
+								  (cJSON_IsNumber(cJSON_GetArrayItem(x, 1)) &&
+								   cJSON_GetArrayItem(x, 1)->valuedouble > 0)};
+			n++;
+		}
+	cJSON_ArrayForEach(x, bg)
+		if (recipe_sentence(ix, x, &f[n])) {
+			items[n] = (struct train_item){&f[n], 0};
+			n++;
+		}
+	struct lmodel *m = model_train(ix, items, n, &fit_opts, err, errlen);
+	for (size_t i = 0; i < cap; i++)
+		feats_free(&f[i]);
+	free(f);
 	free(items);
 	return m;
 }

@@ -19,7 +19,8 @@ struct tdata {
 	size_t n_tags;
 	struct feats *tagf;			/* features of each tagged sentence */
 	struct pool pool;			/* sentences in scope */
-	struct feats *bgf;			/* background sentences taken as no */
+	int64_t *bg;				/* background sentences taken as no */
+	struct feats *bgf;			/* ...and their features */
 	size_t n_bg;
 	int rounds_done;			/* completed rounds */
 	int rounds;				/* rounds made */
@@ -43,6 +44,16 @@ static inline int tag_trainable(const struct store_tag *t)
  * NULL) and background sentences of the scope taken as no. */
 struct lmodel *trainer_fit(const struct learn_index *ix, const struct tdata *d,
 			   const uint8_t *use, char *err, size_t errlen);
+
+/* What a model is trained on, as JSON stored with it (example texts, trainable tags as
+ * [sentence, label] and background sentence ids): when the workspace's word vectors are
+ * trained again, a model is refitted from exactly that in the new space, not from tags
+ * that came after it. */
+struct cJSON *trainer_recipe(const struct tdata *d);
+/* The model trainer_fit would make from a recipe (sentences no longer in the workspace
+ * are left out); NULL with err when it cannot be trained. */
+struct lmodel *trainer_refit(const struct learn_index *ix, const struct cJSON *recipe,
+			     char *err, size_t errlen);
 
 /* What cross-validation found. */
 struct estimate {
