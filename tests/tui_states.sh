@@ -135,4 +135,90 @@ check wait_for narrow "Example sentences for"
 keys narrow q q
 check exits_clean narrow
 
+step "two calls imported after activation, with detected sentences near their ends (headless)"
+python3 - "$W/late.jsonl" <<'EOF'
+import json, sys
+company = ["Let me share my screen for a moment.", "This view shows the weekly numbers.",
+           "The rollout usually takes two weeks.", "We can add more seats later on.",
+           "Support is included in every plan.", "I will send the notes after the call.",
+           "Our team can help with the setup.", "The reports refresh every hour."]
+customer = ["That makes sense to me.", "Okay, I see how that works.",
+            "Got it, thanks for showing that.", "Right, that is helpful."]
+def call(cid, n, asks, day):
+    tr = []
+    for i in range(n):
+        if i in asks:
+            who, text = "p2", asks[i]
+        elif i % 2:
+            who, text = "p2", customer[i // 2 % len(customer)]
+        else:
+            who, text = "p1", company[i // 2 % len(company)]
+        tr.append({"speaker": who, "start_ms": i * 3500, "end_ms": i * 3500 + 3000, "text": text})
+    return {"id": cid, "title": "Late call", "started": "2026-05-%02dT10:00:00Z" % day,
+            "scope": "external", "meta": {"team": "Enterprise East"},
+            "parties": [{"id": "p1", "name": "Dana Reyes", "affiliation": "company"},
+                        {"id": "p2", "name": "Lee Park", "affiliation": "customer"}],
+            "transcript": tr}
+with open(sys.argv[1], "w") as f:
+    f.write(json.dumps(call("late-a", 45, {1: "Can you give us a discount on the annual plan?",
+        30: "Is there any flexibility on the price if we sign today?",
+        44: "Could you knock something off the list price for us?"}, 20)) + "\n")
+    f.write(json.dumps(call("late-b", 30, {29: "Can you do better on the price for the first year?"}, 19)) + "\n")
+EOF
+check tracker import --db "$WS" "$W/late.jsonl" >/dev/null
+# the live model detects the four asks (the screens below need them)
+check test "$(tracker results --db "$WS" "$ID" --format json | json '
+sorted((d["call"], d["text"][:12]) for d in j if d["call"].startswith("late-"))')" = \
+	"[('late-a', 'Can you give'), ('late-a', 'Could you kn'), ('late-a', 'Is there any'), ('late-b', 'Can you do b')]"
+
+# select_row NAME TEXT: moves down the list until the selected row holds TEXT
+select_row() {
+	for _ in $(seq 40); do
+		settled "$1"
+		screen "$1" -e >"$W/select.ans"
+		attr "$W/select.ans" reverse "$2" 2>/dev/null && return 0
+		keys "$1" j
+	done
+	return 1
+}
+# line_of NAME TEXT: the screen line (from 1) where TEXT starts, 0 when it is not there
+line_of() { screen "$1" | grep -nF -- "$2" | head -n 1 | cut -d: -f1 | grep . || echo 0; }
+# list_rows NAME: lines of the call view's transcript area (4 to 21 on 80x24) with text
+list_rows() { screen "$1" | sed -n '4,21p' | grep -c '[^ ]'; }
+
+step "call view: n puts the next detected sentence a third of the way down, with what follows"
+start calls 80x24 -- --db "$WS"
+check wait_for calls "Discount asks"
+keys calls r
+check wait_for calls "newest call first"
+check select_row calls late-a
+keys calls Enter
+check wait_for calls "3 detected sentences, marked ●"
+keys calls n
+check wait_for calls "Is there any flexibility on the price"
+settled calls
+HIT=$(line_of calls "Is there any flexibility on the price")
+check test "$HIT" -ge 7
+check test "$HIT" -le 12
+check test "$(list_rows calls)" = 18
+
+step "call view: n to the last detected sentence, at the call's end, leaves no row empty"
+keys calls n
+check wait_for calls "Could you knock something off the list price"
+settled calls
+check test "$(line_of calls "Could you knock something off the list price")" = 21
+check test "$(list_rows calls)" = 18
+
+step "call view: opened at a call's last sentence, the screen is full of what came before"
+keys calls q
+check wait_for calls "newest call first"
+check select_row calls late-b
+keys calls Enter
+check wait_for calls "Can you do better on the price for the first year?"
+settled calls
+check test "$(line_of calls "Can you do better on the price for the first year?")" = 21
+check test "$(list_rows calls)" = 18
+keys calls q q q
+check exits_clean calls
+
 finish

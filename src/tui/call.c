@@ -15,6 +15,7 @@ struct callview {
 	unsigned char *hit;	/* detected by the tracker */
 	size_t nhits;
 	int64_t focus;		/* the sentence it was opened at */
+	int place;		/* draw the selection a third from the top (after a jump) */
 	struct tui_list list;
 };
 
@@ -55,7 +56,7 @@ static void *call_open(struct tui *app, void *arg)
 	for (size_t i = 0; i < v->n; i++)
 		if (v->s[i].id == v->focus)
 			v->list.sel = (int)i;
-	v->list.top = v->list.sel > 3 ? v->list.sel - 3 : 0;
+	v->place = 1;
 	tui_top(app)->list = &v->list;
 	return v;
 }
@@ -72,10 +73,69 @@ static void call_close(void *state, struct tui *app)
 
 #define TEXT_X 26
 #define MAX_ROWS 3
+/* Sentences kept in view before and after the selection as it moves. */
+#define CONTEXT 2
 
 static int rows_of(const struct callview *v, int i, int w)
 {
 	return tui_wrap(0, 0, w - TEXT_X - 1, MAX_ROWS, v->s[i].text, 0, 0, 0);
+}
+
+/* Rows sentences [from, to] take, counted up to just past limit. */
+static int rows_between(const struct callview *v, int from, int to, int w, int limit)
+{
+	int need = 0;
+	for (int i = from; i <= to && need <= limit; i++)
+		need += rows_of(v, i, w);
+	return need;
+}
+
+/* Moves the first sentence shown down until sentences [top, last] fit in avail rows,
+ * but not past stop. */
+static void fit_down(const struct callview *v, struct tui_list *l, int last, int stop, int w,
+		     int avail)
+{
+	if (l->top >= stop)
+		return;
+	/* only the rows of the last screenful matter: start close to it */
+	int need = 0, first = last;
+	while (first >= l->top && need + rows_of(v, first, w) <= avail)
+		need += rows_of(v, first--, w);
+	if (first >= l->top)	/* sentence `first` is one too many */
+		l->top = first + 1 > stop ? stop : first + 1;
+}
+
+/* Chooses the first sentence shown (rows differ in height). After a jump (opening at a
+ * sentence, n / N) the selection goes a third of the way down, with what was said
+ * before it above and what follows below; moving keeps CONTEXT sentences around it in
+ * view when they fit; and the screen is always full when the call's end is near. */
+static void place_selection(struct callview *v, int w, int avail)
+{
+	struct tui_list *l = &v->list;
+	int n = (int)v->n;
+	if (!n)
+		return;
+	if (v->place) {
+		int above = 0;
+		l->top = l->sel;
+		while (l->top > 0 && above + rows_of(v, l->top - 1, w) <= avail / 3)
+			above += rows_of(v, --l->top, w);
+		v->place = 0;
+	} else {
+		int lo = l->sel - CONTEXT < 0 ? 0 : l->sel - CONTEXT;
+		int hi = l->sel + CONTEXT >= n ? n - 1 : l->sel + CONTEXT;
+		if (rows_between(v, lo, hi, w, avail) > avail)
+			lo = hi = l->sel;	/* no room for context: the selection alone */
+		if (l->top > lo)
+			l->top = lo;
+		fit_down(v, l, hi, lo, w, avail);
+	}
+	/* the selection itself always shows */
+	fit_down(v, l, l->sel, l->sel, w, avail);
+	/* no empty rows under the call's last sentence while earlier ones could fill them */
+	int below = rows_between(v, l->top, n - 1, w, avail);
+	while (l->top > 0 && below + rows_of(v, l->top - 1, w) <= avail)
+		below += rows_of(v, --l->top, w);
 }
 
 static void call_draw(void *state, struct tui *app)
@@ -97,17 +157,7 @@ static void call_draw(void *state, struct tui *app)
 		snprintf(line, sizeof(line), " %zu sentences", v->n);
 	tui_put(y++, 0, w, line, tui_color(app, C_DIM), 0);
 	int avail = bottom - y;
-	/* keep the selection in view; rows differ in height */
-	if (v->list.sel < v->list.top)
-		v->list.top = v->list.sel;
-	for (;;) {
-		int need = 0;
-		for (int i = v->list.top; i <= v->list.sel; i++)
-			need += rows_of(v, i, w);
-		if (need <= avail || v->list.top >= v->list.sel)
-			break;
-		v->list.top++;
-	}
+	place_selection(v, w, avail);
 	v->list.page = avail / 2;
 	int64_t heard = tui_play_heard(app, c->id);
 	for (int i = v->list.top; i < (int)v->n && y < bottom; i++) {
@@ -142,6 +192,7 @@ static int call_key(void *state, struct tui *app, const struct tui_event *ev)
 		for (int i = v->list.sel + d; i >= 0 && i < (int)v->n; i += d)
 			if (v->hit[i]) {
 				v->list.sel = i;
+				v->place = 1;
 				return TUI_REDRAW;
 			}
 		tui_info(app, "No more detected sentences that way.");
