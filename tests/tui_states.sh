@@ -28,6 +28,16 @@ EOF
 	tracker tag --db "$WS" "$1" --file "$W/answers" >/dev/null
 }
 
+# select_row NAME TEXT: moves down the list until the selected row holds TEXT
+select_row() {
+	for _ in $(seq 40); do
+		settled "$1"
+		screen "$1" -e >"$W/select.ans"
+		attr "$W/select.ans" reverse "$2" 2>/dev/null && return 0
+		keys "$1" j
+	done
+	return 1
+}
 # pct X: a fraction as the app shows it ("63%")
 pct() { python3 -c 'import sys; print("%.0f%%" % (float(sys.argv[1]) * 100))' "$1"; }
 
@@ -127,6 +137,9 @@ step "80 columns: the bulk add instructions show whole, Esc included"
 check wait_for narrow "Discount asks"
 keys narrow x
 check wait_for narrow "Example sentences for"
+step "examples of an active tracker after 5 rounds: t trains more, as a draft"
+check wait_for narrow "5 of at least 5 ✓ · t trains more: round 6 (a draft until published)"
+step "80 columns: the bulk add instructions show whole, Esc included"
 keys narrow b
 check wait_for narrow "Esc leaves without adding."
 check wait_for narrow "0 lines with text"
@@ -134,6 +147,25 @@ keys narrow Escape
 check wait_for narrow "Example sentences for"
 keys narrow q q
 check exits_clean narrow
+
+step "examples: what t does follows the tracker's rounds"
+BUDGET=$(tracker create --db "$WS" --name "Budget talk" --mentioned-by customer)
+check tracker examples --db "$WS" "$BUDGET" add "We have no budget for this year." \
+	"The budget is already spent." "Finance has to approve any new spend." \
+	"Our budget resets in January." "We set aside money for a tool like this." >/dev/null
+start ex 80x24 -- --db "$WS"
+check wait_for ex "Budget talk"
+# the newest tracker is the last row
+keys ex G x
+check wait_for ex "5 of at least 5 ✓ (at most 100) · press t to start tagging: round 1"
+check answer_round "$BUDGET"
+keys ex C-l
+check wait_for ex "5 of at least 5 ✓ (at most 100) · t continues tagging: round 2"
+check tracker round --db "$WS" "$BUDGET" >/dev/null
+keys ex C-l
+check wait_for ex "t continues tagging: round 2, under way"
+keys ex q q
+check exits_clean ex
 
 step "two calls imported after activation, with detected sentences near their ends (headless)"
 python3 - "$W/late.jsonl" <<'EOF'
@@ -171,16 +203,6 @@ check test "$(tracker results --db "$WS" "$ID" --format json | json '
 sorted((d["call"], d["text"][:12]) for d in j if d["call"].startswith("late-"))')" = \
 	"[('late-a', 'Can you give'), ('late-a', 'Could you kn'), ('late-a', 'Is there any'), ('late-b', 'Can you do b')]"
 
-# select_row NAME TEXT: moves down the list until the selected row holds TEXT
-select_row() {
-	for _ in $(seq 40); do
-		settled "$1"
-		screen "$1" -e >"$W/select.ans"
-		attr "$W/select.ans" reverse "$2" 2>/dev/null && return 0
-		keys "$1" j
-	done
-	return 1
-}
 # line_of NAME TEXT: the screen line (from 1) where TEXT starts, 0 when it is not there
 line_of() { screen "$1" | grep -nF -- "$2" | head -n 1 | cut -d: -f1 | grep . || echo 0; }
 # list_rows NAME: lines of the call view's transcript area (4 to 21 on 80x24) with text

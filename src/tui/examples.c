@@ -14,6 +14,9 @@
 struct examples {
 	int64_t tracker;
 	char *name;
+	int next_round;		/* the round t opens: the open one, else the next */
+	int round_open;		/* that round is under way */
+	int active;		/* tagging more makes a draft */
 	struct store_example *ex;
 	size_t n;
 	int *nsent;		/* sentences each example reads as */
@@ -72,6 +75,9 @@ static int load(struct examples *e, struct tui *app)
 	}
 	free(e->name);
 	e->name = xstrdup(t->live.name);
+	e->round_open = t->round_open;
+	e->next_round = t->round_open ? t->rounds : t->rounds + 1;
+	e->active = t->active;
 	store_tracker_free(t);
 	if (store_examples_list(app->st, e->tracker, &e->ex, &e->n, err, sizeof(err)) < 0) {
 		tui_error(app, "Cannot read the examples: %s", err);
@@ -121,10 +127,23 @@ static void examples_draw(void *state, struct tui *app)
 	char line[512];
 	snprintf(line, sizeof(line), " Example sentences for \"%s\"", e->name);
 	tui_put(y++, 0, w, line, A_NORMAL, 0);
-	if (e->n >= LEARN_MIN_EXAMPLES)
-		snprintf(line, sizeof(line), " %zu of at least %d ✓ (at most %d) · press t to start "
-			 "tagging", e->n, LEARN_MIN_EXAMPLES, LEARN_MAX_EXAMPLES);
-	else
+	if (e->n >= LEARN_MIN_EXAMPLES) {
+		/* what t does for this tracker now */
+		char next[96];
+		if (e->next_round == 1)
+			snprintf(next, sizeof(next), "press t to start tagging: round 1");
+		else if (e->active)
+			snprintf(next, sizeof(next), "t trains more: round %d (a draft until published)",
+				 e->next_round);
+		else
+			snprintf(next, sizeof(next), "t continues tagging: round %d%s", e->next_round,
+				 e->round_open ? ", under way" : "");
+		snprintf(line, sizeof(line), " %zu of at least %d ✓ (at most %d) · %s", e->n,
+			 LEARN_MIN_EXAMPLES, LEARN_MAX_EXAMPLES, next);
+		if (tui_width(line) > w)	/* what t does matters more than the most */
+			snprintf(line, sizeof(line), " %zu of at least %d ✓ · %s", e->n,
+				 LEARN_MIN_EXAMPLES, next);
+	} else
 		snprintf(line, sizeof(line), " %zu of at least %d: add %zu more before the first round",
 			 e->n, LEARN_MIN_EXAMPLES, LEARN_MIN_EXAMPLES - e->n);
 	tui_put(y++, 0, w, line, e->n >= LEARN_MIN_EXAMPLES ? tui_color(app, C_YES)

@@ -42,8 +42,8 @@ const struct tui_keydef tui_keys[] = {
 	{"examples", 'b', ACT_BULK, "bulk add: paste up to 100 lines, one example a line", "bulk add"},
 	{"examples", 'e', ACT_EDIT, "edit the selected example", "edit"},
 	{"examples", 'd', ACT_DELETE, "delete the selected example (asks first)", "delete"},
-	{"examples", 't', ACT_TRAIN, "start tagging (needs 5 examples)", "tag"},
-	{"examples", '\n', ACT_TRAIN, "start tagging (needs 5 examples)", NULL},
+	{"examples", 't', ACT_TRAIN, "tag the next round, or the one under way (needs 5 examples)", "tag"},
+	{"examples", '\n', ACT_TRAIN, "tag the next round, or the one under way (needs 5 examples)", NULL},
 
 	/* bulk add */
 	{"bulk", '\n', ACT_ENTER, "end the line, start the next", NULL},
