@@ -105,8 +105,8 @@ static void results_draw(void *state, struct tui *app)
 	else
 		snprintf(line, sizeof(line), " %s · not active", r->name);
 	tui_put(y++, 0, w, line, A_NORMAL, 0);
-	snprintf(line, sizeof(line), " %lld detections in %zu calls, newest call first",
-		 (long long)r->total, r->n);
+	snprintf(line, sizeof(line), " %lld detection%s in %zu call%s, newest call first",
+		 (long long)r->total, r->total == 1 ? "" : "s", r->n, r->n == 1 ? "" : "s");
 	tui_put(y++, 0, w, line, tui_color(app, C_ACCENT), 0);
 	y++;
 	if (!r->n) {

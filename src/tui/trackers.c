@@ -145,14 +145,15 @@ static void trackers_draw(void *state, struct tui *app)
 	thousands(s->sum.sentences, sents, sizeof(sents));
 	tui_date(NULL, s->sum.first_unix, a, sizeof(a));
 	tui_date(NULL, s->sum.last_unix, b, sizeof(b));
-	snprintf(line, sizeof(line), " Workspace %s: %s calls (%lld external, %lld internal) · %s "
-		 "sentences · %s to %s", base, calls, (long long)s->sum.external_calls,
-		 (long long)s->sum.internal_calls, sents, a, b);
+	snprintf(line, sizeof(line), " Workspace %s: %s call%s (%lld external, %lld internal) · %s "
+		 "sentence%s · %s to %s", base, calls, s->sum.calls == 1 ? "" : "s",
+		 (long long)s->sum.external_calls, (long long)s->sum.internal_calls, sents,
+		 s->sum.sentences == 1 ? "" : "s", a, b);
 	y += tui_wrap(y, 1, w - 2, 2, line, A_NORMAL, 0, 1);
 	if (s->sum.external_calls < FEW_CALLS) {
-		snprintf(line, sizeof(line), " ⚠ Only %lld external calls in scope: trackers learn and "
-			 "estimate better with %d or more.", (long long)s->sum.external_calls,
-			 FEW_CALLS);
+		snprintf(line, sizeof(line), " ⚠ Only %lld external call%s in scope: trackers learn "
+			 "and estimate better with %d or more.", (long long)s->sum.external_calls,
+			 s->sum.external_calls == 1 ? "" : "s", FEW_CALLS);
 		y += tui_wrap(y, 1, w - 2, 2, line, tui_color(app, C_WARN), 0, 1);
 	}
 	if (s->err[0]) {
@@ -259,8 +260,9 @@ static void trackers_draw(void *state, struct tui *app)
 		}
 	}
 	if (s->in_scope[s->list.sel] >= 0 && s->in_scope[s->list.sel] < FEW_CALLS) {
-		snprintf(line, sizeof(line), " ⚠ %lld calls in this tracker's scope: fewer than %d, so "
-			 "its estimates are rough.", (long long)s->in_scope[s->list.sel], FEW_CALLS);
+		snprintf(line, sizeof(line), " ⚠ %lld call%s in this tracker's scope: fewer than %d, so "
+			 "its estimates are rough.", (long long)s->in_scope[s->list.sel],
+			 s->in_scope[s->list.sel] == 1 ? "" : "s", FEW_CALLS);
 		tui_put(y++, 0, w, line, tui_color(app, C_WARN), 0);
 	}
 }
