@@ -385,6 +385,19 @@ const struct cli_command cli_cmd_train = {
 
 /* ------------------------------------------------------------------ overview */
 
+static cJSON *samples_json(const struct learn_sample *v, size_t n)
+{
+	cJSON *a = cJSON_CreateArray();
+	for (size_t i = 0; i < n; i++) {
+		cJSON *x = cJSON_CreateObject();
+		cJSON_AddNumberToObject(x, "sentence", (double)v[i].sentence);
+		cJSON_AddStringToObject(x, "text", v[i].text);
+		cJSON_AddNumberToObject(x, "score", v[i].score);
+		cJSON_AddItemToArray(a, x);
+	}
+	return a;
+}
+
 static int run_overview(struct cli *c, int argc, char **argv)
 {
 	int json = 0, rc;
@@ -442,15 +455,7 @@ static int run_overview(struct cli *c, int argc, char **argv)
 		if (o->advice)
 			cJSON_AddStringToObject(s, "advice", o->advice);
 		cJSON_AddItemToObject(j, "stability", s);
-		cJSON *samples = cJSON_CreateArray();
-		for (size_t i = 0; i < o->n_samples; i++) {
-			cJSON *x = cJSON_CreateObject();
-			cJSON_AddNumberToObject(x, "sentence", (double)o->samples[i].sentence);
-			cJSON_AddStringToObject(x, "text", o->samples[i].text);
-			cJSON_AddNumberToObject(x, "score", o->samples[i].score);
-			cJSON_AddItemToArray(samples, x);
-		}
-		cJSON_AddItemToObject(j, "samples", samples);
+		cJSON_AddItemToObject(j, "samples", samples_json(o->samples, o->n_samples));
 		cli_print_json(j);
 	} else if (!o->model_version) {
 		printf("no model yet: %lld yes, %lld no, %lld unsure after %d round%s; the first "
@@ -662,19 +667,6 @@ const struct cli_command cli_cmd_publish = {
 	"After training more or editing an active tracker, its changes wait as a draft;\n"
 	"publish makes them live and scores its calls again.\n",
 };
-
-static cJSON *samples_json(const struct learn_sample *v, size_t n)
-{
-	cJSON *a = cJSON_CreateArray();
-	for (size_t i = 0; i < n; i++) {
-		cJSON *x = cJSON_CreateObject();
-		cJSON_AddNumberToObject(x, "sentence", (double)v[i].sentence);
-		cJSON_AddStringToObject(x, "text", v[i].text);
-		cJSON_AddNumberToObject(x, "score", v[i].score);
-		cJSON_AddItemToArray(a, x);
-	}
-	return a;
-}
 
 /* "model version 4 (precision 88%, hit rate 70%)" */
 static void print_model(const char *who, int version, double p, double r)
