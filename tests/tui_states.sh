@@ -109,6 +109,10 @@ cut = [l for l in rows if len(l) == 80 and not l.endswith("…") and not l.endsw
 sys.exit("cut without an ellipsis: %r" % cut if cut else 0)
 EOF
 
+step "overview of an active tracker with a draft: the footer offers a publish first, never activate"
+check wait_re narrow "^ a publish  "
+check test "$(screen narrow | grep -c ' a activate')" = 0
+
 step "overview context (Enter): the surfaced sentence is bold, its neighbours plain"
 keys narrow Enter
 check wait_re narrow "^        [0-9]+:[0-9]{2} [^:]+: "

@@ -84,7 +84,8 @@ const struct tui_keydef tui_keys[] = {
 	{"overview", '\n', ACT_CONTEXT, "show or hide the selected sentence's context", "context"},
 	{"overview", 'c', ACT_CALL, "the whole call at the selected sentence", NULL},
 	{"overview", 't', ACT_TRAIN, "train more: tag another round", "train more"},
-	{"overview", 'a', ACT_ACTIVATE, "activate", "activate"},
+	{"overview", 'a', ACT_ACTIVATE, "activate on upcoming (and past) calls", "activate"},
+	{"overview", 'a', ACT_PUBLISH, "publish the draft of an active tracker: make it live and re-score", "publish"},
 	{"overview", 'm', ACT_BUILD, "build the model now from the tags so far", NULL},
 
 	/* activate */

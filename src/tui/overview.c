@@ -387,6 +387,7 @@ static int overview_key(void *state, struct tui *app, const struct tui_event *ev
 		v->o = NULL;
 		return TUI_REDRAW;
 	case ACT_ACTIVATE:
+	case ACT_PUBLISH:
 		if (!v->o || !v->o->model_version) {
 			tui_error(app, "There is no model to activate yet.");
 			return TUI_REDRAW;
@@ -411,6 +412,20 @@ static int overview_key(void *state, struct tui *app, const struct tui_event *ev
 	return TUI_PASS;
 }
 
+/* The footer says what a names here: activating a tracker that is not active yet,
+ * publishing the draft of one that is, nothing when it is active and up to date. */
+static int overview_offers(void *state, int action)
+{
+	struct overview *v = state;
+	switch (action) {
+	case ACT_ACTIVATE:
+		return v->active ? 0 : 1;
+	case ACT_PUBLISH:
+		return v->active && v->draft ? 2 : 0;
+	}
+	return 1;
+}
+
 static const char *const overview_contexts[] = {"overview", "list", NULL};
 
 const struct screen_ops screen_overview = {
@@ -421,4 +436,5 @@ const struct screen_ops screen_overview = {
 	.draw = overview_draw,
 	.key = overview_key,
 	.close = overview_close,
+	.offers = overview_offers,
 };
