@@ -264,6 +264,8 @@ json_ok 'all(isinstance(d[k], float) and 0 <= d[k] <= 1 for k in ("precision", "
 json_ok 'all(isinstance(d[k], list) and len(d[k]) == 2 and 0 <= d[k][0] <= d[k][1] <= 1 for k in ("precision_ci", "recall_ci"))'
 json_ok 'isinstance(d["samples"], list) and 0 < len(d["samples"]) <= 20'
 json_ok 'all(isinstance(s["sentence"], int) and isinstance(s["text"], str) and isinstance(s["score"], float) and 0 <= s["score"] <= 1 for s in d["samples"])'
+run list --db "$W" --json
+json_ok '[(t["state"], t["model_version"], t["live"]) for t in d if t["id"] == '"$id"'] == [("model ready", 1, None)]'
 
 case_ "overview: the samples are sentences the tracker matches, in its scope, spread over calls, no text twice"
 helper texts scope
@@ -329,6 +331,7 @@ helper compare "$TMP/results1.json" window 1
 check "the window leaves calls out" [ "$(wc -l <"$TMP/window.ids")" -lt "$(wc -l <"$TMP/scope.ids")" ]
 run list --db "$W" --json
 json_ok '[t["state"] for t in d if t["id"] == '"$id"'] == ["active"]'
+json_ok '[(t["live"]["model_version"], t["live"]["precision"] == t["precision"], t["live"]["recall"] == t["recall"]) for t in d if t["id"] == '"$id"'] == [(1, True, True)]'
 
 case_ "train more after activation: a draft ('unpublished changes'); the detections stay with the live model"
 run round --db "$W" "$id" --json
@@ -340,6 +343,7 @@ rc_is 0
 out_has "model version 2 built"
 run list --db "$W" --json
 json_ok '[(t["state"], t["unpublished_changes"], t["model_version"]) for t in d if t["id"] == '"$id"'] == [("active, unpublished changes", True, 2)]'
+json_ok '[t["live"]["model_version"] for t in d if t["id"] == '"$id"'] == [1]'
 run results --db "$W" "$id" --format json
 same_as results1.json
 
@@ -392,7 +396,7 @@ run compare --db "$W" "$id"
 rc_is 1
 err_has "has no unpublished changes to compare"
 run list --db "$W" --json
-json_ok '[(t["state"], t["unpublished_changes"]) for t in d if t["id"] == '"$id"'] == [("active", False)]'
+json_ok '[(t["state"], t["unpublished_changes"], t["live"]["model_version"]) for t in d if t["id"] == '"$id"'] == [("active", False, 2)]'
 run results --db "$W" "$id" --format json
 keep results2.json
 run score --db "$W" "$id" --file "$TMP/window.txt" --json

@@ -415,6 +415,15 @@ cJSON *cli_tracker_json(const struct store_tracker *t)
 	add_num_or_null(o, "precision", t->latest_precision);
 	add_num_or_null(o, "recall", t->latest_recall);
 	cJSON_AddBoolToObject(o, "active", t->active);
+	/* what is scoring calls now, which the figures above are not while a draft exists */
+	if (t->live_model) {
+		cJSON *live = cJSON_AddObjectToObject(o, "live");
+		cJSON_AddNumberToObject(live, "model_version", t->live_version);
+		add_num_or_null(live, "precision", t->live_precision);
+		add_num_or_null(live, "recall", t->live_recall);
+	} else {
+		cJSON_AddNullToObject(o, "live");
+	}
 	cJSON_AddBoolToObject(o, "unpublished_changes", learn_has_draft(t));
 	if (t->has_draft_settings)
 		cJSON_AddItemToObject(o, "draft", settings_json(&t->draft));
@@ -471,7 +480,9 @@ const struct cli_command cli_cmd_list = {
 	"usage: tracker list [--db PATH] [--json]\n"
 	"\n"
 	"Lists the trackers: id, name, state (needs examples, in training, model ready,\n"
-	"active, unpublished changes), tags and the latest estimates.\n",
+	"active, unpublished changes), tags and the newest model's estimates: a draft's\n"
+	"when there are unpublished changes. --json adds \"live\": the version and\n"
+	"estimates of the model scoring calls now (null until activated).\n",
 };
 
 /* ------------------------------------------------------------------ examples */
