@@ -347,6 +347,20 @@ json_ok '[t["live"]["model_version"] for t in d if t["id"] == '"$id"'] == [1]'
 run results --db "$W" "$id" --format json
 same_as results1.json
 
+case_ "activate on an active tracker with a draft: refused, pointing to compare and publish; nothing changes"
+cp "$W" "$TMP/before_activate.db"
+run activate --db "$W" "$id" --backfill-months 0
+rc_is 1
+err_has "is active already, with unpublished changes: \`tracker compare $id\` shows them and \`tracker publish $id\` makes them live"
+out_is_empty
+check "activate again wrote nothing" cmp -s "$W" "$TMP/before_activate.db"
+run results --db "$W" "$id" --format json
+same_as results1.json
+run activate --db "$W" "$id" --upcoming-only --backfill-months 3
+rc_is 2
+err_has "give --backfill-months N or --upcoming-only, not both"
+check "a usage error wrote nothing" cmp -s "$W" "$TMP/before_activate.db"
+
 case_ "compare: the draft against the live detections on the same calls, before publishing; it writes nothing"
 cp "$W" "$TMP/before_compare.db"
 run compare --db "$W" "$id" --json
@@ -399,6 +413,11 @@ run list --db "$W" --json
 json_ok '[(t["state"], t["unpublished_changes"], t["live"]["model_version"]) for t in d if t["id"] == '"$id"'] == [("active", False, 2)]'
 run results --db "$W" "$id" --format json
 keep results2.json
+run activate --db "$W" "$id"
+rc_is 1
+err_matches "is active already \(model version 2, [0-9]+ detections?; \`tracker results $id\` lists them\)"
+run results --db "$W" "$id" --format json
+same_as results2.json
 run score --db "$W" "$id" --file "$TMP/window.txt" --json
 cp "$OUT" "$TMP/window.scored"
 helper compare "$TMP/results2.json" window 2

@@ -3,6 +3,7 @@
 #include <cjson/cJSON.h>
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -586,7 +587,7 @@ const struct cli_command cli_cmd_score = {
 
 static int run_activate(struct cli *c, int argc, char **argv)
 {
-	long months = 12;
+	long months = LONG_MIN;	/* not given: 12 */
 	int upcoming = 0, rc;
 	long long id;
 	char err[1024];
@@ -594,10 +595,32 @@ static int run_activate(struct cli *c, int argc, char **argv)
 			     {"--upcoming-only", OPT_FLAG, &upcoming}, {NULL, 0, NULL}};
 	if ((rc = one_tracker(c, argc, argv, spec, &id, NULL, NULL)))
 		return rc;
+	if (upcoming && months != LONG_MIN)
+		return cli_usage_error(c, "give --backfill-months N or --upcoming-only, not both");
 	if (upcoming)
 		months = 0;
+	else if (months == LONG_MIN)
+		months = 12;
 	if (months < 0 || months > 120)
 		return cli_usage_error(c, "--backfill-months must be 0 to 120");
+	/* activating again would publish a draft unseen and score the past anew: an active
+	 * tracker changes through publish, as in the app */
+	struct store_tracker *t;
+	if (store_tracker_get(c->st, id, &t, err, sizeof(err)) < 0)
+		return cli_fail("%s", err);
+	if (t->active) {
+		if (learn_has_draft(t))
+			cli_fail("tracker '%s' is active already, with unpublished changes: `tracker "
+				 "compare %lld` shows them and `tracker publish %lld` makes them live",
+				 t->live.name, id, id);
+		else
+			cli_fail("tracker '%s' is active already (model version %d, %lld detection%s; "
+				 "`tracker results %lld` lists them)", t->live.name, t->live_version,
+				 (long long)t->n_detections, cli_s(t->n_detections), id);
+		store_tracker_free(t);
+		return CLI_FAIL;
+	}
+	store_tracker_free(t);
 	struct learn_index *ix = open_index(c);
 	if (!ix)
 		return CLI_FAIL;
@@ -630,7 +653,7 @@ const struct cli_command cli_cmd_activate = {
 	"\n"
 	"Publishes the tracker's model, scores the calls of the past N months (default 12)\n"
 	"and stores the detections; calls imported later are scored as they come. At most\n"
-	"100 trackers can be active.\n",
+	"100 trackers can be active. An active tracker changes through `tracker publish`.\n",
 };
 
 static int run_publish(struct cli *c, int argc, char **argv)
