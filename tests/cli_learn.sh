@@ -92,6 +92,17 @@ err_has "$TMP/tags.txt:$bad_line: want \"SENTENCE_ID LABEL\""
 run round --db "$W" "$id" --json
 json_ok 'sum(it["tag"] is not None for it in d["items"]) == 1'
 
+case_ "tag --file: a sentence given twice is refused, naming both lines; nothing of the file is tagged"
+answer_round
+head -n 2 "$TMP/tags.txt" >"$TMP/twice.txt"
+printf '%s no\n' "$(head -n 1 "$TMP/tags.txt" | cut -d' ' -f1)" >>"$TMP/twice.txt"
+run tag --db "$W" "$id" --file "$TMP/twice.txt"
+rc_is 1
+err_has "$TMP/twice.txt:3: sentence $(head -n 1 "$TMP/tags.txt" | cut -d' ' -f1) is tagged on line 1 already"
+out_is_empty
+run round --db "$W" "$id" --json
+json_ok 'sum(it["tag"] is not None for it in d["items"]) == 1'
+
 case_ "tag --file: the rest of the round; it completes and the next round is built"
 answer_round
 run tag --db "$W" "$id" --file "$TMP/tags.txt"

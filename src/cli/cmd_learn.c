@@ -212,6 +212,36 @@ static int parse_label(const char *s)
 	return STORE_TAG_NONE;
 }
 
+static int by_sentence_then_line(const void *a, const void *b)
+{
+	const struct tag_line *x = a, *y = b;
+	if (x->sentence != y->sentence)
+		return x->sentence < y->sentence ? -1 : 1;
+	return x->line - y->line;
+}
+
+/* The sentence given twice whose second line comes first, as the pair (first line,
+ * second line) in static storage; NULL when every sentence is given once. */
+static const struct tag_line *repeated_sentence(const struct tag_line *tl, size_t n)
+{
+	static struct tag_line pair[2];
+	struct tag_line *s = xmalloc((n ? n : 1) * sizeof(*s));
+	int found = 0;
+	memcpy(s, tl, n * sizeof(*s));
+	qsort(s, n, sizeof(*s), by_sentence_then_line);
+	for (size_t i = 1; i < n; i++) {
+		int second = s[i].sentence == s[i - 1].sentence &&
+			     (i == 1 || s[i - 2].sentence != s[i].sentence);
+		if (second && (!found || s[i].line < pair[1].line)) {
+			pair[0] = s[i - 1];
+			pair[1] = s[i];
+			found = 1;
+		}
+	}
+	free(s);
+	return found ? pair : NULL;
+}
+
 static int run_tag(struct cli *c, int argc, char **argv)
 {
 	const char *file = NULL;
@@ -258,6 +288,13 @@ static int run_tag(struct cli *c, int argc, char **argv)
 			}
 			tl = xrealloc(tl, (n + 1) * sizeof(*tl));
 			tl[n++] = (struct tag_line){sid, label, ln};
+		}
+		/* one tag a sentence: a second line would overwrite the first unseen */
+		const struct tag_line *dup = repeated_sentence(tl, n);
+		if (dup) {
+			rc = cli_fail("%s:%d: sentence %lld is tagged on line %d already", file,
+				      dup[1].line, dup[1].sentence, dup[0].line);
+			goto out;
 		}
 	} else {
 		if (npos != 3) {
