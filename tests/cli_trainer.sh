@@ -347,6 +347,14 @@ json_ok '[t["live"]["model_version"] for t in d if t["id"] == '"$id"'] == [1]'
 run results --db "$W" "$id" --format json
 same_as results1.json
 
+case_ "overview of an active tracker's newer model says it is a draft and which version is live"
+run overview --db "$W" "$id"
+rc_is 0
+out_has "model version 2, from"
+out_has "a draft, not published: model version 1 is live (\`tracker compare $id\`, \`tracker publish $id\`)"
+run overview --db "$W" "$id" --json
+json_ok '(d["model_version"], d["live_model_version"], d["draft"], d["draft_settings"]) == (2, 1, True, False)'
+
 case_ "activate on an active tracker with a draft: refused, pointing to compare and publish; nothing changes"
 cp "$W" "$TMP/before_activate.db"
 run activate --db "$W" "$id" --backfill-months 0
@@ -430,6 +438,11 @@ run list --db "$W" --json
 json_ok '[(t["unpublished_changes"], t["filters"], t["draft"]["filters"]) for t in d if t["id"] == '"$id"'] == [(True, {"region": ["'"$REGION"'"]}, {"region": ["'"$REGION"'"], "team": ["Mid-Market"]})]'
 run results --db "$W" "$id" --format json
 same_as results2.json
+run overview --db "$W" "$id"
+out_has "edited settings not published"
+out_lacks "a draft, not published"
+run overview --db "$W" "$id" --json
+json_ok '(d["live_model_version"], d["draft"], d["draft_settings"]) == (2, False, True)'
 run publish --db "$W" "$id"
 rc_is 0
 run list --db "$W" --json

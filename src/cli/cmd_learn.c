@@ -453,6 +453,16 @@ static int run_overview(struct cli *c, int argc, char **argv)
 		return cli_fail("%s", err);
 	}
 	learn_index_free(ix);
+	/* an active tracker's newer model is a draft, as the app's overview says */
+	struct store_tracker *t;
+	if (store_tracker_get(c->st, id, &t, err, sizeof(err)) < 0) {
+		learn_overview_free(o);
+		return cli_fail("%s", err);
+	}
+	int live = t->active ? t->live_version : 0;
+	int draft = live && o->model_version && o->model_version != live;
+	int draft_settings = t->active && t->has_draft_settings;
+	store_tracker_free(t);
 	if (json) {
 		cJSON *j = cJSON_CreateObject(), *tags = cJSON_CreateObject();
 		cJSON_AddNumberToObject(j, "tracker", (double)id);
@@ -460,6 +470,12 @@ static int run_overview(struct cli *c, int argc, char **argv)
 			cJSON_AddNumberToObject(j, "model_version", o->model_version);
 		else
 			cJSON_AddNullToObject(j, "model_version");
+		if (live)
+			cJSON_AddNumberToObject(j, "live_model_version", live);
+		else
+			cJSON_AddNullToObject(j, "live_model_version");
+		cJSON_AddBoolToObject(j, "draft", draft);
+		cJSON_AddBoolToObject(j, "draft_settings", draft_settings);
 		cJSON_AddBoolToObject(j, "provisional", o->provisional);
 		cJSON_AddNumberToObject(j, "rounds", o->rounds);
 		cJSON_AddNumberToObject(tags, "yes", (double)o->yes);
@@ -504,6 +520,12 @@ static int run_overview(struct cli *c, int argc, char **argv)
 		       o->model_version, o->provisional ? " (provisional)" : "", (long long)o->yes,
 		       (long long)o->no, cli_s(o->yes + o->no), (long long)o->examples,
 		       cli_s(o->examples));
+		if (draft)
+			printf("a draft, not published: model version %d is live (`tracker compare "
+			       "%lld`, `tracker publish %lld`)\n", live, id, id);
+		else if (draft_settings)
+			printf("edited settings not published (`tracker compare %lld`, `tracker "
+			       "publish %lld`)\n", id, id);
 		if (!isnan(o->precision)) {
 			printf("estimated precision %.0f%% (%.0f-%.0f%%), hit rate %.0f%% (%.0f-%.0f%%)\n",
 			       o->precision * 100, o->precision_lo * 100, o->precision_hi * 100,
