@@ -697,6 +697,40 @@ static void test_vectors(void)
 		}
 	}
 
+	TEST("vectors: trained on two threads, the same sentences give the same vectors every time");
+	{
+		size_t nv = ix->n_vocab, d = (size_t)ix->dims;
+		float *first = xmalloc(nv * d * sizeof(float) + 1);
+		struct vec_opts o = {
+			.dims = ix->dims, .window = 5, .negative = 5, .threads = 2, .min_count = 2,
+			.subsample = 1e-3, .alpha = 0.025, .seed = 7, .epochs = 5, .parallel_words = 0,
+		};
+		int same = 1;
+		for (int run = 0; run < 3; run++) {
+			must(vectors_train(ix, &o, NULL, NULL, NULL) == 0, "train vectors");
+			if (run == 0)
+				memcpy(first, ix->vec, nv * d * sizeof(float));
+			else
+				same &= !memcmp(first, ix->vec, nv * d * sizeof(float));
+		}
+		CHECK_MSG(same, "two-thread training gave different vectors on the same sentences");
+		/* and they are as good: substitutes closer than words of another kind */
+		double ab = 0, ao = 0, na = 0, nb = 0, no = 0;
+		const float *a = ix->vec + (size_t)index_word_find(ix, "price") * d;
+		const float *b = ix->vec + (size_t)index_word_find(ix, "cost") * d;
+		const float *c = ix->vec + (size_t)index_word_find(ix, "puppy") * d;
+		for (size_t k = 0; k < d; k++) {
+			ab += (double)a[k] * b[k];
+			ao += (double)a[k] * c[k];
+			na += (double)a[k] * a[k];
+			nb += (double)b[k] * b[k];
+			no += (double)c[k] * c[k];
+		}
+		CHECK_MSG(ab / sqrt(na * nb) > ao / sqrt(na * no) + 0.1, "cos(price,cost)=%.3f vs cos(price,puppy)=%.3f",
+			  ab / sqrt(na * nb), ao / sqrt(na * no));
+		free(first);
+	}
+
 	TEST("index: updating with nothing new keeps the index; new sentences are added without retraining the vectors");
 	uint32_t epoch = ix->vec_epoch;
 	must(store_begin(st, err, sizeof(err)) == 0, "begin");

@@ -538,7 +538,7 @@ static int train_vectors(struct learn_index *ix, learn_progress_fn progress, voi
 	int64_t tokens = (int64_t)ix->n_tok;
 	struct vec_opts o = {
 		.dims = VEC_DIMS, .window = 5, .negative = 5, .threads = 2, .min_count = 2,
-		.subsample = 1e-3, .alpha = 0.025, .seed = 0x5eed,
+		.subsample = 1e-3, .alpha = 0.025, .seed = 0x5eed, .parallel_words = 500000,
 	};
 	/* About 4M running words in all: small workspaces get more passes (up to 25), large
 	 * ones at least one. */

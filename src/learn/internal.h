@@ -224,10 +224,12 @@ struct vec_opts {
 	int dims, window, negative, epochs, threads, min_count;
 	double subsample, alpha;
 	uint64_t seed;
+	int64_t parallel_words;	/* fewer running words than this train on one thread */
 };
 
 /* Trains skip-gram word vectors with negative sampling on the index's sentences (as
- * vocabulary ids), writing ix->vec and ix->has_vec. Returns 0, or -1 when cancelled. */
+ * vocabulary ids), writing ix->vec and ix->has_vec; the same sentences and options give
+ * the same vectors, on any number of threads. Returns 0, or -1 when cancelled. */
 int vectors_train(struct learn_index *ix, const struct vec_opts *o, learn_progress_fn progress,
 		  void *ctx, volatile int *cancel);
 

@@ -66,17 +66,34 @@ struct sgns {
 	float *keep;		/* probability of keeping each word (subsampling) */
 	float exp_table[EXP_TABLE];
 	int64_t train_words;	/* words with a vector, per pass */
-	int64_t done;		/* words processed by all threads (approximate) */
+	int64_t done;		/* words processed by all threads */
 	learn_progress_fn progress;
 	void *ctx;
 	volatile int *cancel;
 	int stopped;
 };
 
+/* One thread's part of the training. With several threads each trains its own copy of
+ * the vectors for a chunk of its sentences, noting the rows it changed; the changes are
+ * then added up into the shared vectors in a fixed order, and the copies start the next
+ * chunk from the sum. Nothing depends on how the threads were scheduled, so the same
+ * workspace always gets the same vectors. */
 struct worker {
 	struct sgns *g;
-	int64_t from, to;	/* sentence ids */
+	int64_t from, to;	/* sentence ids of this thread's share */
 	int id;
+	uint64_t r;		/* the hot loop's random state, kept across chunks */
+	float *syn0, *syn1;	/* the vectors trained: the shared ones, or this thread's copy */
+	uint8_t *dirty;		/* rows changed in this chunk: 1 input, 2 output (copies only) */
+	uint32_t *rows;		/* the changed rows, each once */
+	size_t n_rows, cap_rows;
+	float *neu1e;
+	uint32_t *sen;
+	size_t cap_sen;
+	/* for the chunk running now */
+	int64_t chunk_from, chunk_to;
+	int64_t base;		/* words done by all threads when the chunk began */
+	int64_t words;		/* words of the chunk seen by this thread */
 };
 
 /* A dot product in eight running sums, which the compiler turns into vector code (one
@@ -109,92 +126,232 @@ static inline uint32_t lcg_below(uint64_t *s, uint32_t n)
 	return (uint32_t)(((uint64_t)lcg_next(s) * n) >> 32);
 }
 
-__attribute__((optimize("O3"))) static void *train_thread(void *arg)
+static inline void mark(struct worker *w, uint32_t row, uint8_t bit)
 {
-	struct worker *w = arg;
+	if (!w->dirty || (w->dirty[row] & bit))
+		return;
+	if (!w->dirty[row]) {
+		xgrow(&w->rows, &w->cap_rows, w->n_rows + 1, sizeof(uint32_t));
+		w->rows[w->n_rows++] = row;
+	}
+	w->dirty[row] |= bit;
+}
+
+/* Subsamples sentence id into w->sen; returns its length, and counts the words seen. */
+static size_t sentence_words(struct worker *w, int64_t id, int64_t *seen)
+{
+	const struct learn_index *ix = w->g->ix;
+	size_t n, m = 0;
+	const uint32_t *t = index_tokens(ix, id, &n);
+	xgrow(&w->sen, &w->cap_sen, n + 1, sizeof(uint32_t));
+	for (size_t i = 0; i < n; i++) {
+		uint32_t v = t[i];
+		if (!ix->has_vec[v])
+			continue;
+		(*seen)++;
+		if (w->g->keep[v] < 1 && lcg_next(&w->r) * 0x1p-32f > w->g->keep[v])
+			continue;
+		w->sen[m++] = v;
+	}
+	return m;
+}
+
+/* Skip-gram with negative sampling over one subsampled sentence of m words. */
+__attribute__((optimize("O3"))) static void train_sentence(struct worker *w, size_t m, float alpha)
+{
 	struct sgns *g = w->g;
-	struct learn_index *ix = g->ix;
 	const struct vec_opts *o = g->o;
 	int d = o->dims;
-	uint64_t r = o->seed * 0x9e3779b97f4a7c15ull + (uint64_t)w->id * 7919 + 1;
-	float *neu1e = xmalloc((size_t)d * sizeof(float));
-	uint32_t *sen = NULL;
-	size_t cap = 0;
-	int64_t local = 0, reported = 0, total = g->train_words * o->epochs;
-	for (int ep = 0; ep < o->epochs && !g->stopped; ep++) {
-		for (int64_t id = w->from; id < w->to && !g->stopped; id++) {
-			size_t n;
-			if (!ix->alive[id])
+	const uint32_t *sen = w->sen;
+	float *neu1e = w->neu1e;
+	for (size_t i = 0; i < m; i++) {
+		int b = (int)lcg_below(&w->r, (uint32_t)o->window);
+		for (int k = -o->window + b; k <= o->window - b; k++) {
+			if (k == 0 || (int64_t)i + k < 0 || (size_t)((int64_t)i + k) >= m)
 				continue;
-			const uint32_t *t = index_tokens(ix, id, &n);
-			xgrow(&sen, &cap, n + 1, sizeof(uint32_t));
-			size_t m = 0;
-			for (size_t i = 0; i < n; i++) {
-				uint32_t v = t[i];
-				if (!ix->has_vec[v])
-					continue;
-				local++;
-				if (g->keep[v] < 1 && lcg_next(&r) * 0x1p-32f > g->keep[v])
-					continue;
-				sen[m++] = v;
+			/* predict the centre word from the context word */
+			uint32_t ctx = sen[i + (size_t)k];
+			float *in = w->syn0 + (size_t)ctx * (size_t)d;
+			mark(w, ctx, 1);
+			memset(neu1e, 0, (size_t)d * sizeof(float));
+			for (int s = 0; s <= o->negative; s++) {
+				uint32_t target;
+				float label;
+				if (s == 0) {
+					target = sen[i];
+					label = 1;
+				} else {
+					target = g->table[lcg_below(&w->r, (uint32_t)g->table_size)];
+					if (target == sen[i])
+						continue;
+					label = 0;
+				}
+				float *out = w->syn1 + (size_t)target * (size_t)d;
+				mark(w, target, 2);
+				float f = dot(in, out, d);
+				float gr;
+				if (f > MAX_EXP)
+					gr = (label - 1) * alpha;
+				else if (f < -MAX_EXP)
+					gr = label * alpha;
+				else
+					gr = (label - g->exp_table[(int)((f + MAX_EXP) * (EXP_TABLE / MAX_EXP / 2))]) * alpha;
+				for (int c = 0; c < d; c++)
+					neu1e[c] += gr * out[c];
+				for (int c = 0; c < d; c++)
+					out[c] += gr * in[c];
 			}
+			for (int c = 0; c < d; c++)
+				in[c] += neu1e[c];
+		}
+	}
+}
+
+static float rate(const struct sgns *g, double progress)
+{
+	float alpha = (float)(g->o->alpha * (1 - progress));
+	return alpha < g->o->alpha * 1e-4 ? (float)(g->o->alpha * 1e-4) : alpha;
+}
+
+/* One thread over its whole share for every pass, on the shared vectors. */
+static void train_alone(struct worker *w)
+{
+	struct sgns *g = w->g;
+	int64_t local = 0, reported = 0, total = g->train_words * g->o->epochs;
+	for (int ep = 0; ep < g->o->epochs && !g->stopped; ep++) {
+		for (int64_t id = w->from; id < w->to && !g->stopped; id++) {
+			if (!g->ix->alive[id])
+				continue;
+			size_t m = sentence_words(w, id, &local);
 			if (local - reported >= 10000) {
-				__atomic_add_fetch(&g->done, local - reported, __ATOMIC_RELAXED);
+				g->done += local - reported;
 				reported = local;
 				if (g->cancel && *g->cancel)
 					g->stopped = 1;
-				if (w->id == 0 && g->progress)
+				if (g->progress)
 					g->progress(g->ctx, "training word vectors",
 						    (double)g->done / (double)(total ? total : 1));
 			}
-			double progress = (double)g->done / (double)(total + 1);
-			float alpha = (float)(o->alpha * (1 - progress));
-			if (alpha < o->alpha * 1e-4)
-				alpha = (float)(o->alpha * 1e-4);
-			for (size_t i = 0; i < m; i++) {
-				int b = (int)lcg_below(&r, (uint32_t)o->window);
-				float *in;
-				for (int k = -o->window + b; k <= o->window - b; k++) {
-					if (k == 0 || (int64_t)i + k < 0 || (size_t)((int64_t)i + k) >= m)
-						continue;
-					/* predict the centre word from the context word */
-					in = g->syn0 + (size_t)sen[i + (size_t)k] * (size_t)d;
-					memset(neu1e, 0, (size_t)d * sizeof(float));
-					for (int s = 0; s <= o->negative; s++) {
-						uint32_t target;
-						float label;
-						if (s == 0) {
-							target = sen[i];
-							label = 1;
-						} else {
-							target = g->table[lcg_below(&r, (uint32_t)g->table_size)];
-							if (target == sen[i])
-								continue;
-							label = 0;
-						}
-						float *out = g->syn1 + (size_t)target * (size_t)d;
-						float f = dot(in, out, d);
-						float gr;
-						if (f > MAX_EXP)
-							gr = (label - 1) * alpha;
-						else if (f < -MAX_EXP)
-							gr = label * alpha;
-						else
-							gr = (label - g->exp_table[(int)((f + MAX_EXP) * (EXP_TABLE / MAX_EXP / 2))]) * alpha;
-						for (int c = 0; c < d; c++)
-							neu1e[c] += gr * out[c];
-						for (int c = 0; c < d; c++)
-							out[c] += gr * in[c];
-					}
-					for (int c = 0; c < d; c++)
-						in[c] += neu1e[c];
-				}
-			}
+			train_sentence(w, m, rate(g, (double)g->done / (double)(total + 1)));
 		}
 	}
-	free(sen);
-	free(neu1e);
+}
+
+/* One thread's chunk, on its copy. The learning rate follows the words all threads
+ * have done, counting the others as having kept pace with this one. */
+static void *train_chunk(void *arg)
+{
+	struct worker *w = arg;
+	struct sgns *g = w->g;
+	int threads = g->o->threads;
+	int64_t total = g->train_words * g->o->epochs, reported = 0;
+	w->words = 0;
+	for (int64_t id = w->chunk_from; id < w->chunk_to; id++) {
+		if (!g->ix->alive[id])
+			continue;
+		size_t m = sentence_words(w, id, &w->words);
+		if (w->words - reported >= 10000) {
+			reported = w->words;
+			if (w->id == 0 && g->progress)
+				g->progress(g->ctx, "training word vectors",
+					    (double)(w->base + reported * threads) / (double)(total ? total : 1));
+		}
+		train_sentence(w, m, rate(g, (double)(w->base + reported * threads) / (double)(total + 1)));
+	}
 	return NULL;
+}
+
+/* Adds every thread's changes of the chunk to the shared vectors, in thread order, and
+ * brings each copy back to the sum. */
+static void merge(struct sgns *g, struct worker *w, int threads, uint8_t *any, uint32_t **rows,
+		  size_t *cap)
+{
+	size_t d = (size_t)g->o->dims, n = 0;
+	for (int t = 0; t < threads; t++)
+		for (size_t j = 0; j < w[t].n_rows; j++) {
+			uint32_t row = w[t].rows[j];
+			if (!any[row]) {
+				xgrow(rows, cap, n + 1, sizeof(uint32_t));
+				(*rows)[n++] = row;
+			}
+			any[row] |= w[t].dirty[row];
+			w[t].dirty[row] = 0;
+		}
+	for (size_t j = 0; j < n; j++) {
+		uint32_t row = (*rows)[j];
+		for (int which = 0; which < 2; which++) {
+			if (!(any[row] & (1 << which)))
+				continue;
+			float *shared = (which ? g->syn1 : g->syn0) + row * d;
+			for (size_t k = 0; k < d; k++) {
+				float m = shared[k], sum = m;
+				for (int t = 0; t < threads; t++)
+					sum += (which ? w[t].syn1 : w[t].syn0)[row * d + k] - m;
+				shared[k] = sum;
+			}
+			for (int t = 0; t < threads; t++)
+				memcpy((which ? w[t].syn1 : w[t].syn0) + row * d, shared, d * sizeof(float));
+		}
+		any[row] = 0;
+	}
+	for (int t = 0; t < threads; t++)
+		w[t].n_rows = 0;
+}
+
+/* Sentences per chunk: about 20,000 words for each thread between merges. */
+static int64_t chunk_sentences(const struct learn_index *ix)
+{
+	double per = ix->max_id > 0 ? (double)ix->n_tok / (double)ix->max_id : 1;
+	int64_t k = (int64_t)(20000 / (per > 1 ? per : 1));
+	return k < 64 ? 64 : k;
+}
+
+/* Several threads, each on its share, chunk by chunk. */
+static void train_together(struct sgns *g, struct worker *w, int threads)
+{
+	size_t nv = g->ix->n_vocab, d = (size_t)g->o->dims;
+	int64_t total = g->train_words * g->o->epochs, k = chunk_sentences(g->ix), per = w[0].to - w[0].from;
+	uint8_t *any = xcalloc(nv + 1, 1);
+	uint32_t *rows = NULL;
+	size_t cap = 0;
+	for (int t = 0; t < threads; t++) {
+		w[t].syn0 = xmalloc(nv * d * sizeof(float) + 1);
+		w[t].syn1 = xmalloc(nv * d * sizeof(float) + 1);
+		memcpy(w[t].syn0, g->syn0, nv * d * sizeof(float));
+		memcpy(w[t].syn1, g->syn1, nv * d * sizeof(float));
+		w[t].dirty = xcalloc(nv + 1, 1);
+	}
+	pthread_t th[8];
+	for (int ep = 0; ep < g->o->epochs && !g->stopped; ep++) {
+		for (int64_t at = 0; at < per && !g->stopped; at += k) {
+			for (int t = 0; t < threads; t++) {
+				w[t].chunk_from = w[t].from + at;
+				w[t].chunk_to = w[t].from + at + k < w[t].to ? w[t].from + at + k : w[t].to;
+				w[t].base = g->done;
+			}
+			for (int t = 1; t < threads; t++)
+				pthread_create(&th[t], NULL, train_chunk, &w[t]);
+			train_chunk(&w[0]);
+			for (int t = 1; t < threads; t++)
+				pthread_join(th[t], NULL);
+			merge(g, w, threads, any, &rows, &cap);
+			for (int t = 0; t < threads; t++)
+				g->done += w[t].words;
+			if (g->cancel && *g->cancel)
+				g->stopped = 1;
+			if (g->progress)
+				g->progress(g->ctx, "training word vectors",
+					    (double)g->done / (double)(total ? total : 1));
+		}
+	}
+	for (int t = 0; t < threads; t++) {
+		free(w[t].syn0);
+		free(w[t].syn1);
+		free(w[t].dirty);
+		free(w[t].rows);
+	}
+	free(rows);
+	free(any);
 }
 
 int vectors_train(struct learn_index *ix, const struct vec_opts *o, learn_progress_fn progress,
@@ -257,24 +414,29 @@ int vectors_train(struct learn_index *ix, const struct vec_opts *o, learn_progre
 	for (size_t i = 0; i < nv * d; i++)
 		g.syn0[i] = (float)((rng_unit(&r) - 0.5) / (double)d);
 	int threads = o->threads;
-	if (total < 500000)
-		threads = 1;	/* small workspaces: one thread, the same vectors every time */
+	if (total < o->parallel_words || threads < 1)
+		threads = 1;	/* small workspaces: one thread is quick enough */
+	if (threads > 8)
+		threads = 8;
 	if (total > 0) {
-		pthread_t th[8];
 		struct worker w[8];
-		if (threads > 8)
-			threads = 8;
 		int64_t per = (ix->max_id + threads) / threads;
 		for (int i = 0; i < threads; i++) {
-			w[i] = (struct worker){&g, 1 + per * i, 1 + per * (i + 1), i};
+			w[i] = (struct worker){.g = &g, .from = 1 + per * i, .to = 1 + per * (i + 1), .id = i,
+					       .syn0 = g.syn0, .syn1 = g.syn1};
 			if (w[i].to > ix->max_id + 1)
 				w[i].to = ix->max_id + 1;
+			w[i].r = o->seed * 0x9e3779b97f4a7c15ull + (uint64_t)i * 7919 + 1;
+			w[i].neu1e = xmalloc(d * sizeof(float));
 		}
-		for (int i = 1; i < threads; i++)
-			pthread_create(&th[i], NULL, train_thread, &w[i]);
-		train_thread(&w[0]);
-		for (int i = 1; i < threads; i++)
-			pthread_join(th[i], NULL);
+		if (threads == 1)
+			train_alone(&w[0]);
+		else
+			train_together(&g, w, threads);
+		for (int i = 0; i < threads; i++) {
+			free(w[i].neu1e);
+			free(w[i].sen);
+		}
 	}
 	for (size_t v = 0; v < nv; v++)
 		if (!ix->has_vec[v])
