@@ -128,10 +128,73 @@ static double shown_recall(const struct store_tracker *t)
 }
 
 /* Rows of the details pane for tracker t. */
-static int detail_rows_of(const struct store_tracker *t, int64_t in_scope)
+/* The selected tracker in more words: up to 6 lines of text with their colour. */
+#define DETAIL_LINES 6
+struct detail {
+	char text[DETAIL_LINES][600];
+	attr_t attr[DETAIL_LINES];
+	int n;
+};
+
+static void details(const struct trackers *s, struct tui *app, struct detail *d)
 {
-	return 3 + (in_scope >= 0 && in_scope < FEW_CALLS) + (learn_has_draft(t) ? 1 : 0) +
-	       (learn_has_draft(t) && t->has_draft_settings ? 1 : 0);
+	const struct store_tracker *t = &s->t[s->list.sel];
+	char line[512];
+	d->n = 0;
+	if (t->live.description && *t->live.description)
+		snprintf(d->text[d->n], sizeof(d->text[0]), "%s: %s", t->live.name,
+			 t->live.description);
+	else
+		snprintf(d->text[d->n], sizeof(d->text[0]), "%s", t->live.name);
+	d->attr[d->n++] = A_NORMAL;
+	settings_line(&t->live, d->text[d->n], sizeof(d->text[0]));
+	d->attr[d->n++] = tui_color(app, C_DIM);
+	char model[48] = "no model";
+	if (t->active && t->live_version)
+		snprintf(model, sizeof(model), "live model v%d", t->live_version);
+	else if (t->latest_version)
+		snprintf(model, sizeof(model), "model v%d", t->latest_version);
+	long long scope = (long long)s->in_scope[s->list.sel];
+	snprintf(d->text[d->n], sizeof(d->text[0]), "%lld example%s · %d round%s · %s · %lld "
+		 "detection%s · %lld call%s in scope", (long long)t->n_examples,
+		 t->n_examples == 1 ? "" : "s", t->rounds, t->rounds == 1 ? "" : "s", model,
+		 (long long)t->n_detections, t->n_detections == 1 ? "" : "s", scope,
+		 scope == 1 ? "" : "s");
+	d->attr[d->n++] = tui_color(app, C_DIM);
+	if (learn_has_draft(t)) {
+		/* what publishing would change, labelled as the draft it is */
+		char p[16], r[16];
+		if (t->latest_model != t->live_model) {
+			tui_pct(t->latest_precision, p, sizeof(p));
+			tui_pct(t->latest_recall, r, sizeof(r));
+			snprintf(d->text[d->n], sizeof(d->text[0]), "Draft, not published: model v%d, "
+				 "precision %s, hit rate %s · p publishes it", t->latest_version, p, r);
+		} else {
+			snprintf(d->text[d->n], sizeof(d->text[0]), "Draft, not published: edited "
+				 "settings · p publishes them");
+		}
+		d->attr[d->n++] = tui_color(app, C_WARN);
+		if (t->has_draft_settings) {
+			settings_line(&t->draft, line, sizeof(line));
+			snprintf(d->text[d->n], sizeof(d->text[0]), "Draft settings: %s", line);
+			d->attr[d->n++] = tui_color(app, C_WARN);
+		}
+	}
+	if (scope >= 0 && scope < FEW_CALLS) {
+		snprintf(d->text[d->n], sizeof(d->text[0]), "⚠ %lld call%s in this tracker's scope: "
+			 "fewer than %d, so its estimates are rough.", scope, scope == 1 ? "" : "s",
+			 FEW_CALLS);
+		d->attr[d->n++] = tui_color(app, C_WARN);
+	}
+}
+
+/* Rows the details take with each line on at most maxrows rows. */
+static int detail_rows(const struct detail *d, int w, int maxrows)
+{
+	int rows = 0;
+	for (int i = 0; i < d->n; i++)
+		rows += tui_wrap(0, 1, w - 2, maxrows, d->text[i], d->attr[i], 0, 0);
+	return rows;
 }
 
 static void trackers_draw(void *state, struct tui *app)
@@ -183,9 +246,18 @@ static void trackers_draw(void *state, struct tui *app)
 	x += 6;
 	tui_put(y, x, date_w - 1, wide ? "Changed" : "Chg", h, 0);
 	y++;
-	int detail_rows = s->list.sel < (int)s->n ? detail_rows_of(&s->t[s->list.sel],
-								 s->in_scope[s->list.sel]) : 0;
-	int rows = bottom - y - detail_rows;
+	/* the details wrap onto a second row when the list keeps 3 rows or more */
+	struct detail d = {.n = 0};
+	int detail_max = 2, detail_h = 0;
+	if (s->list.sel < (int)s->n) {
+		details(s, app, &d);
+		detail_h = detail_rows(&d, w, detail_max);
+		if (bottom - y - detail_h < 3) {
+			detail_max = 1;
+			detail_h = detail_rows(&d, w, detail_max);
+		}
+	}
+	int rows = bottom - y - detail_h;
 	if (rows < 3)
 		rows = bottom - y;
 	tui_list_scroll(&s->list, rows);
@@ -218,53 +290,9 @@ static void trackers_draw(void *state, struct tui *app)
 	if (rows == bottom - y || s->list.sel >= (int)s->n)
 		return;
 	/* the selected tracker in more words */
-	const struct store_tracker *t = &s->t[s->list.sel];
-	y = bottom - detail_rows;
-	if (t->live.description && *t->live.description)
-		snprintf(line, sizeof(line), " %s: %s", t->live.name, t->live.description);
-	else
-		snprintf(line, sizeof(line), " %s", t->live.name);
-	tui_put(y++, 0, w, line, A_NORMAL, 0);
-	settings_line(&t->live, line, sizeof(line));
-	char full[600];
-	snprintf(full, sizeof(full), " %s", line);
-	tui_put(y++, 0, w, full, tui_color(app, C_DIM), 0);
-	char model[48] = "no model";
-	if (t->active && t->live_version)
-		snprintf(model, sizeof(model), "live model v%d", t->live_version);
-	else if (t->latest_version)
-		snprintf(model, sizeof(model), "model v%d", t->latest_version);
-	long long scope = (long long)s->in_scope[s->list.sel];
-	snprintf(line, sizeof(line), " %lld example%s · %d round%s · %s · %lld detection%s · "
-		 "%lld call%s in scope", (long long)t->n_examples, t->n_examples == 1 ? "" : "s",
-		 t->rounds, t->rounds == 1 ? "" : "s", model, (long long)t->n_detections,
-		 t->n_detections == 1 ? "" : "s", scope, scope == 1 ? "" : "s");
-	tui_put(y++, 0, w, line, tui_color(app, C_DIM), 0);
-	if (learn_has_draft(t)) {
-		/* what publishing would change, labelled as the draft it is */
-		char p[16], r[16];
-		if (t->latest_model != t->live_model) {
-			tui_pct(t->latest_precision, p, sizeof(p));
-			tui_pct(t->latest_recall, r, sizeof(r));
-			snprintf(line, sizeof(line), " Draft, not published: model v%d, precision %s, "
-				 "hit rate %s · p publishes it", t->latest_version, p, r);
-		} else {
-			snprintf(line, sizeof(line), " Draft, not published: edited settings · p "
-				 "publishes them");
-		}
-		tui_put(y++, 0, w, line, tui_color(app, C_WARN), 0);
-		if (t->has_draft_settings) {
-			settings_line(&t->draft, line, sizeof(line));
-			snprintf(full, sizeof(full), " Draft settings: %s", line);
-			tui_put(y++, 0, w, full, tui_color(app, C_WARN), 0);
-		}
-	}
-	if (s->in_scope[s->list.sel] >= 0 && s->in_scope[s->list.sel] < FEW_CALLS) {
-		snprintf(line, sizeof(line), " ⚠ %lld call%s in this tracker's scope: fewer than %d, so "
-			 "its estimates are rough.", (long long)s->in_scope[s->list.sel],
-			 s->in_scope[s->list.sel] == 1 ? "" : "s", FEW_CALLS);
-		tui_put(y++, 0, w, line, tui_color(app, C_WARN), 0);
-	}
+	y = bottom - detail_h;
+	for (int i = 0; i < d.n; i++)
+		y += tui_wrap(y, 1, w - 2, detail_max, d.text[i], d.attr[i], 0, 1);
 }
 
 static int open_screen(struct tui *app, const struct screen_ops *ops, int64_t tracker)
