@@ -238,8 +238,9 @@ static void overview_draw(void *state, struct tui *app)
 								 : tui_color(app, C_DIM), 0, 1);
 	}
 	if (o->advice) {
+		/* whether more rounds help is the point of the sentence: it ends whole */
 		snprintf(line, sizeof(line), " %s", o->advice);
-		y += tui_wrap(y, 1, w - 2, 1, line, tui_color(app, C_DIM), 0, 1);
+		y += tui_wrap(y, 1, w - 2, 2, line, tui_color(app, C_DIM), 0, 1);
 	}
 	int right = 0, wrong = 0;
 	for (size_t i = 0; i < o->n_samples; i++) {
