@@ -86,6 +86,21 @@ check tracker edit --db "$WS" "$ID" --part first:9 >/dev/null
 keys home C-l
 check wait_for home "Draft settings: Said by the customer · external calls · first 9 minutes"
 check wait_re home "^ Said by the customer · external calls · anytime in the call"
+step "80 columns: details too long for a row wrap onto a second, whole"
+check tracker edit --db "$WS" "$ID" --filter "team=Customer Success" --filter "team=Enterprise East" \
+	--filter "team=Enterprise West" >/dev/null
+keys home C-l
+check wait_for home "Enterprise West · first 9 minutes"
+screen home >"$W/details80.txt"
+check grep -qx " Draft settings: Said by the customer · external calls · Customer Success,\( Enterprise\)\?" \
+	"$W/details80.txt"
+check grep -qE "^ (Enterprise )?East, Enterprise West · first 9 minutes$" "$W/details80.txt"
+check grep -qx " ⚠ 107 calls in this tracker's scope: fewer than 500, so its estimates are" "$W/details80.txt"
+check grep -qx " rough." "$W/details80.txt"
+check test "$(grep -c '…' "$W/details80.txt")" = 0
+check tracker edit --db "$WS" "$ID" --clear-filters >/dev/null
+keys home C-l
+check wait_for home "Draft settings: Said by the customer · external calls · first 9 minutes"
 keys home q
 check exits_clean home
 
@@ -107,6 +122,21 @@ import sys
 rows = [l.rstrip("\n") for l in open(sys.argv[1], encoding="utf-8")]
 cut = [l for l in rows if len(l) == 80 and not l.endswith("…") and not l.endswith(" ")]
 sys.exit("cut without an ellipsis: %r" % cut if cut else 0)
+EOF
+
+step "80 columns: the overview's advice on more rounds shows whole, as the command line gives it"
+tracker overview --db "$WS" "$ID" --json | json 'j["stability"]["advice"]' >"$W/advice.txt"
+check test -s "$W/advice.txt"
+check python3 - "$W/overview80.txt" "$W/advice.txt" <<'EOF'
+import sys
+rows = [l.strip() for l in open(sys.argv[1], encoding="utf-8")]
+advice = open(sys.argv[2], encoding="utf-8").read().strip()
+first = [i for i, l in enumerate(rows) if l and advice.startswith(l)]
+if not first:
+    sys.exit("the advice does not start a row: %r" % advice)
+i = first[0]
+shown = rows[i] + " " + rows[i + 1]
+sys.exit(0 if advice in (rows[i], shown) else "shown %r, want %r" % (shown, advice))
 EOF
 
 step "overview of an active tracker with a draft: the footer offers a publish first, never activate"
