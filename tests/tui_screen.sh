@@ -69,6 +69,12 @@ check wait_for app "round 1 · item 1 of 25"
 step "help: the footer shows the screen's keys"
 check wait_for app "y yes  n no  u not sure  Backspace undo"
 
+step "80 columns: the tagging footer keeps the tags, undo, leaving and playing"
+$T resize-window -t app -x 80 -y 24
+check wait_re app "^ y yes  n no  u not sure  Backspace undo  q back  p play  .*\? help$"
+$T resize-window -t app -x 100 -y 40
+check wait_for app "c call"
+
 step "call view: the selected sentence shows in reverse video, as ↑ ↓ move it"
 AFTER0=$(json 'j["items"][0]["after"][0][:30]' <"$W/round.json")
 keys app c

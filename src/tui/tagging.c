@@ -582,6 +582,14 @@ static int tagging_key(void *state, struct tui *app, const struct tui_event *ev)
 	return TUI_PASS;
 }
 
+/* The footer shows the tags, undo, playing and leaving first: on 80 columns moving
+ * without tagging and opening the call give way (? lists them). */
+static int tagging_offers(void *state, int action)
+{
+	(void)state;
+	return action == ACT_NEXT_ITEM || action == ACT_PREV_ITEM || action == ACT_CALL ? 1 : 2;
+}
+
 static const char *const tagging_contexts[] = {"tagging", NULL};
 
 const struct screen_ops screen_tagging = {
@@ -592,4 +600,5 @@ const struct screen_ops screen_tagging = {
 	.draw = tagging_draw,
 	.key = tagging_key,
 	.close = tagging_close,
+	.offers = tagging_offers,
 };
