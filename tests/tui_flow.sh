@@ -170,6 +170,7 @@ done
 
 step "tagging: after round 4 the model trains and the overview follows"
 check wait_for app "Performance overview" 120
+check wait_for app "Round 4 complete: model version 1 built from every tag so far."
 check wait_re app "Precision +[0-9]+%" 60
 screen app >"$W/overview.txt"
 P=$(sed -n 's/^ *Precision *\([0-9]*\)%.*/\1/p' "$W/overview.txt")

@@ -488,8 +488,9 @@ static int job_done(struct tagging *g, struct tui *app)
 		}
 	} else if (r.kind == JOB_TRAIN) {
 		if (r.rc == 0)
-			tui_info(app, "Model version %d built from round %d's tags.", r.version,
-				 g->done_round);
+			/* from every tag so far, not the round's alone */
+			tui_info(app, "Round %d complete: model version %d built from every tag so "
+				 "far.", g->done_round, r.version);
 		else if (r.rc == 1)
 			tui_info(app, "Training cancelled: every tag is kept. Press m to build the "
 				 "model now.");
