@@ -38,6 +38,20 @@ select_row() {
 	done
 	return 1
 }
+# help_whole NAME SCREEN: the help of the screen shown (? ... End ... q) has no row cut
+# with an ellipsis on its first page or its last
+help_whole() {
+	keys "$1" '?'
+	wait_for "$1" "Keys of the $2 screen" || return 1
+	screen "$1" >"$W/help1.txt"
+	keys "$1" End
+	wait_for "$1" "the rows above" 2>/dev/null
+	settled "$1"
+	screen "$1" >"$W/help2.txt"
+	keys "$1" q
+	wait_gone "$1" "Keys of the $2 screen" || return 1
+	! grep -h '…' "$W/help1.txt" "$W/help2.txt" >&2
+}
 # pct X: a fraction as the app shows it ("63%")
 pct() { python3 -c 'import sys; print("%.0f%%" % (float(sys.argv[1]) * 100))' "$1"; }
 
@@ -101,6 +115,8 @@ check test "$(grep -c '…' "$W/details80.txt")" = 0
 check tracker edit --db "$WS" "$ID" --clear-filters >/dev/null
 keys home C-l
 check wait_for home "Draft settings: Said by the customer · external calls · first 9 minutes"
+step "80 columns: the help of the trackers screen shows every line whole"
+check help_whole home Trackers
 keys home q
 check exits_clean home
 
@@ -142,6 +158,8 @@ EOF
 step "overview of an active tracker with a draft: the footer offers a publish first, never activate"
 check wait_re narrow "^ a publish  "
 check test "$(screen narrow | grep -c ' a activate')" = 0
+step "80 columns: the help of the overview of a draft shows every line whole"
+check help_whole narrow "Performance overview"
 
 step "overview context (Enter): the surfaced sentence is bold, its neighbours plain"
 keys narrow Enter
@@ -173,6 +191,8 @@ keys narrow x
 check wait_for narrow "Example sentences for"
 step "examples of an active tracker after 5 rounds: t trains more, as a draft"
 check wait_for narrow "5 of at least 5 ✓ · t trains more: round 6 (a draft until published)"
+step "80 columns: the help of the examples screen shows every line whole"
+check help_whole narrow "Example sentences"
 step "80 columns: the bulk add instructions show whole, Esc included"
 keys narrow b
 check wait_for narrow "Esc leaves without adding."

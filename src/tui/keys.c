@@ -1,5 +1,6 @@
 /* The key table: every binding of the app, once. The dispatcher looks keys up here,
- * the footer shows the rows with a brief label, and the help screen lists them. */
+ * the footer shows the rows with a brief label, and the help screen lists them. A help
+ * text fits 57 columns, what the help screen has beside the keys on 80. */
 #include "internal.h"
 
 #include <stdio.h>
@@ -7,7 +8,7 @@
 
 const struct tui_keydef tui_keys[] = {
 	/* trackers (home) */
-	{"trackers", '\n', ACT_OPEN, "open the tracker where it stands: examples, round, overview or results", "open"},
+	{"trackers", '\n', ACT_OPEN, "open it at its stage: examples, round, overview, results", "open"},
 	{"trackers", 'n', ACT_NEW, "create a tracker (settings form)", "new"},
 	{"trackers", 'e', ACT_EDIT, "edit the tracker's settings", "edit"},
 	{"trackers", 'x', ACT_EXAMPLES, "example sentences", "examples"},
@@ -42,8 +43,8 @@ const struct tui_keydef tui_keys[] = {
 	{"examples", 'b', ACT_BULK, "bulk add: paste up to 100 lines, one example a line", "bulk add"},
 	{"examples", 'e', ACT_EDIT, "edit the selected example", "edit"},
 	{"examples", 'd', ACT_DELETE, "delete the selected example (asks first)", "delete"},
-	{"examples", 't', ACT_TRAIN, "tag the next round, or the one under way (needs 5 examples)", "tag"},
-	{"examples", '\n', ACT_TRAIN, "tag the next round, or the one under way (needs 5 examples)", NULL},
+	{"examples", 't', ACT_TRAIN, "tag the round under way, or the next (needs 5 examples)", "tag"},
+	{"examples", '\n', ACT_TRAIN, "tag the round under way, or the next (needs 5 examples)", NULL},
 
 	/* bulk add */
 	{"bulk", '\n', ACT_ENTER, "end the line, start the next", NULL},
@@ -85,7 +86,7 @@ const struct tui_keydef tui_keys[] = {
 	{"overview", 'c', ACT_CALL, "the whole call at the selected sentence", NULL},
 	{"overview", 't', ACT_TRAIN, "train more: tag another round", "train more"},
 	{"overview", 'a', ACT_ACTIVATE, "activate on upcoming (and past) calls", "activate"},
-	{"overview", 'a', ACT_PUBLISH, "publish the draft of an active tracker: make it live and re-score", "publish"},
+	{"overview", 'a', ACT_PUBLISH, "publish the draft: make it live and score the calls again", "publish"},
 	{"overview", 'm', ACT_BUILD, "build the model now from the tags so far", NULL},
 
 	/* activate */
