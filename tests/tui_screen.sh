@@ -29,6 +29,12 @@ $T resize-window -t app -x 79 -y 30
 check wait_for app "The terminal is 79×30."
 $T resize-window -t app -x 100 -y 23
 check wait_for app "The terminal is 100×23."
+step "too small: on 40 columns the size it needs wraps, whole and centred"
+$T resize-window -t app -x 40 -y 10
+check wait_for app "The terminal is 40×10."
+check wait_re app "^ tracker needs at least 80×24: make the$"
+check wait_re app "^ +window larger\.$"
+check test "$(screen app | grep -c '…')" = 0
 
 step "resize: at 80x24 every part of the screen is in its place"
 $T resize-window -t app -x 80 -y 24

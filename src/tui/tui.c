@@ -326,25 +326,62 @@ static void draw_message(struct tui *app, int two_rows)
 	}
 }
 
+/* Draws s centred from row y, wrapped at spaces to the terminal's width (draw = 0 only
+ * counts); returns the rows it takes. */
+static int put_centred(struct tui *app, int y, const char *s, int draw)
+{
+	char row[128];
+	int rows = 0;
+	while (*s) {
+		while (*s == ' ')
+			s++;
+		size_t take = 0;
+		for (const char *q = s; *q;) {
+			while (*q == ' ')
+				q++;
+			while (*q && *q != ' ')
+				q++;
+			size_t n = (size_t)(q - s);
+			if (n >= sizeof(row))
+				break;
+			memcpy(row, s, n);
+			row[n] = '\0';
+			if (take && tui_width(row) > app->cols)
+				break;
+			take = n;
+			if (tui_width(row) > app->cols)
+				break;	/* one word wider than the terminal: cut */
+		}
+		if (!take)
+			break;
+		memcpy(row, s, take);
+		row[take] = '\0';
+		int w = tui_width(row);
+		if (draw && y + rows < app->rows)
+			tui_put(y + rows, w < app->cols ? (app->cols - w) / 2 : 0, app->cols, row,
+				A_NORMAL, 0);
+		rows++;
+		s += take;
+	}
+	return rows;
+}
+
 static void draw_too_small(struct tui *app)
 {
 	char a[96], b[96];
 	snprintf(a, sizeof(a), "The terminal is %d×%d.", app->cols, app->rows);
 	snprintf(b, sizeof(b), "tracker needs at least %d×%d: make the window larger.", MIN_COLS,
 		 MIN_ROWS);
-	const char *c = "(Ctrl-C quits)";
-	int y = app->rows / 2 - 1;
+	const char *lines[3] = {a, b, "(Ctrl-C quits)"};
+	int rows = 0;
+	for (int i = 0; i < 3; i++)
+		rows += put_centred(app, 0, lines[i], 0);
+	/* as many rows above as below; from the top when they do not all fit */
+	int y = (app->rows - rows + 1) / 2;
 	if (y < 0)
 		y = 0;
-	const char *lines[3] = {a, b, c};
-	for (int i = 0; i < 3 && y + i < app->rows; i++) {
-		int w = tui_width(lines[i]);
-		if (w > app->cols) {
-			tui_wrap(y + i, 0, app->cols, 1, lines[i], A_NORMAL, 0, 1);
-			continue;
-		}
-		tui_put(y + i, (app->cols - w) / 2, app->cols, lines[i], A_NORMAL, 0);
-	}
+	for (int i = 0; i < 3; i++)
+		y += put_centred(app, y, lines[i], 1);
 }
 
 static void draw_frame(struct tui *app, const struct worker_snapshot *ws)
