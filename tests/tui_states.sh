@@ -221,6 +221,25 @@ check wait_for ex "t continues tagging: round 2, under way"
 keys ex q q
 check exits_clean ex
 
+step "activate on the past month: the screen, the message and the results heading say 'the past month'"
+tracker export --db "$WS" "$ID" | python3 -c 'import json,sys; d=json.load(sys.stdin); d["name"]="Discount asks again"; print(json.dumps(d))' >"$W/again.json"
+AGAIN=$(tracker import-tracker --db "$WS" "$W/again.json" 2>/dev/null)
+check test -n "$AGAIN"
+check tracker train --db "$WS" "$AGAIN" >/dev/null
+start act 80x24 -- --db "$WS"
+check wait_for act "Discount asks again"
+check select_row act "Discount asks again  ready to tag"
+keys act a
+check wait_for act "Upcoming calls and the past 12 months"
+keys act Left Left Left Left Left Left Left Left Left Left Left
+check wait_for act "(•) Upcoming calls and the past month  "
+keys act Enter
+check wait_re act "^ Active on upcoming calls and the past month: [0-9]+ detections?\.$" 120
+check wait_for act "on upcoming calls and the past month"
+check test "$(screen act | grep -c '1 months\| 1 detections')" = 0
+keys act q q
+check exits_clean act
+
 step "two calls imported after activation, with detected sentences near their ends (headless)"
 python3 - "$W/late.jsonl" <<'EOF'
 import json, sys

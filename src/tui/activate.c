@@ -174,8 +174,12 @@ static void activate_draw(void *state, struct tui *app)
 	tui_put(y, 2, w - 4, v->past ? "( ) Upcoming calls only" : "(•) Upcoming calls only",
 		v->past ? A_NORMAL : A_REVERSE, 0);
 	y += 2;
-	snprintf(line, sizeof(line), "%s Upcoming calls and the past %d month%s", v->past ? "(•)" : "( )",
-		 v->months, v->months == 1 ? "" : "s");
+	if (v->months == 1)
+		snprintf(line, sizeof(line), "%s Upcoming calls and the past month",
+			 v->past ? "(•)" : "( )");
+	else
+		snprintf(line, sizeof(line), "%s Upcoming calls and the past %d months",
+			 v->past ? "(•)" : "( )", v->months);
 	int x = 2 + tui_put(y, 2, w - 4, line, v->past ? A_REVERSE : A_NORMAL, 0);
 	tui_put(y, x + 2, w - x - 2, "← → changes the months", tui_color(app, C_DIM), 0);
 	y += 2;
@@ -209,11 +213,15 @@ static int activate_key(void *state, struct tui *app, const struct tui_event *ev
 			return TUI_NONE;
 		v->job = 0;
 		if (r.rc == 0) {
+			const char *pl = r.detections == 1 ? "" : "s";
 			if (v->publish)
-				tui_info(app, "Published: %zu detections.", r.detections);
+				tui_info(app, "Published: %zu detection%s.", r.detections, pl);
+			else if (v->past && v->months == 1)
+				tui_info(app, "Active on upcoming calls and the past month: %zu "
+					 "detection%s.", r.detections, pl);
 			else if (v->past)
 				tui_info(app, "Active on upcoming calls and the past %d months: %zu "
-					 "detections.", v->months, r.detections);
+					 "detection%s.", v->months, r.detections, pl);
 			else
 				tui_info(app, "Active on upcoming calls.");
 			job_result_clear(&r);

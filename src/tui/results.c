@@ -96,9 +96,10 @@ static void results_draw(void *state, struct tui *app)
 	char line[512], date[32];
 	tui_date(NULL, r->activated_at, date, sizeof(date));
 	char months[32] = " only";
-	if (r->backfill)
-		snprintf(months, sizeof(months), " and the past %d month%s", r->backfill,
-			 r->backfill == 1 ? "" : "s");
+	if (r->backfill == 1)
+		snprintf(months, sizeof(months), " and the past month");
+	else if (r->backfill)
+		snprintf(months, sizeof(months), " and the past %d months", r->backfill);
 	if (r->active)
 		snprintf(line, sizeof(line), " %s · active since %s on upcoming calls%s", r->name, date,
 			 months);
