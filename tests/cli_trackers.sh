@@ -227,12 +227,14 @@ rc_is 1
 err_has "--by tema: no call has the key 'tema' (in this workspace: deal_stage, team, or all)"
 out_is_empty
 
-case_ "rates --by all: each week's row is all calls, not '(none)'"
+case_ "rates of a tracker not active: exit 1, saying no call is scored yet, instead of 0% a week"
 run rates --db "$W" "$id2" --by all
-rc_is 0
-out_matches '^week +segment +calls +detected +rate$'
-out_matches '^[0-9]{4}-W[0-9]{2} +all calls +[0-9]+ +0 +0%$'
-out_lacks "(none)"
+rc_is 1
+err_has "is not active: no call is scored yet, so there are no rates (\`tracker activate $id2\`)"
+out_is_empty
+run rates --db "$W" "$id2" --json
+rc_is 1
+out_is_empty
 
 case_ "import-tracker: broken JSON names the file, line and column and makes no tracker"
 run list --db "$W" --json

@@ -967,6 +967,17 @@ static int run_rates(struct cli *c, int argc, char **argv)
 		}
 		sbuf_free(&kb);
 	}
+	/* a tracker that is not active has scored no call: its rates would read 0% */
+	struct store_tracker *t;
+	if (store_tracker_get(c->st, id, &t, err, sizeof(err)) < 0)
+		return cli_fail("%s", err);
+	if (!t->active) {
+		rc = cli_fail("tracker '%s' is not active: no call is scored yet, so there are no "
+			      "rates (`tracker activate %lld`)", t->live.name, id);
+		store_tracker_free(t);
+		return rc;
+	}
+	store_tracker_free(t);
 	struct store_rate_row *r;
 	size_t n;
 	if (store_detection_rates(c->st, id, !strcmp(by, "all") ? "" : by, &r, &n, err, sizeof(err)) < 0)
