@@ -1207,6 +1207,57 @@ static void test_model(struct learn_index *ix, int64_t trained)
 	tdata_free(&d);
 }
 
+/* Texts far longer than a sentence: a pasted paragraph as an example, a `score` line of
+ * a whole transcript. Their features must be made in n log n, not n squared. */
+static void test_long_text(struct learn_index *ix)
+{
+	TEST("features: a text of 30,000 words is made in under 2 seconds, ids sorted and unique");
+	struct sbuf b = {0};
+	static const char *const words[] = {"price", "discount", "cheaper", "seat", "contract",
+					    "renewal", "quarter", "budget"};
+	for (int i = 0; i < 30000; i++)	/* "pricebaa", "discountcaa": digits would be one token */
+		sbuf_printf(&b, "%s%c%c%c ", words[i % 8], 'a' + i % 26, 'a' + i / 26 % 26,
+			    'a' + i / 676 % 26);
+	text_stemmer *stem = text_stemmer_new();
+	struct feats f = {0};
+	clock_t t0 = clock();
+	feats_of_text(ix, stem, b.s, &f);
+	double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+	CHECK_MSG(secs < 2, "took %.1f s", secs);
+	int sorted = 1;
+	for (size_t i = 1; i < f.w.n; i++)
+		sorted &= f.w.id[i - 1] < f.w.id[i];
+	for (size_t i = 1; i < f.c.n; i++)
+		sorted &= f.c.id[i - 1] < f.c.id[i];
+	CHECK(sorted);
+	CHECK(f.w.n > 0 && f.c.n > 0 && f.norm_w > 0 && f.norm_c > 0);
+	CHECK(isfinite(f.norm_w) && isfinite(f.norm_c));
+	feats_free(&f);
+
+	TEST("features: a long text's features are those of its words, whatever the order");
+	{
+		/* the same words reversed: equal ids add up to the same values */
+		struct sbuf fw = {0}, bw = {0};
+		for (int i = 0; i < 60; i++)
+			sbuf_printf(&fw, "%s ", words[i % 8]);
+		for (int i = 59; i >= 0; i--)
+			sbuf_printf(&bw, "%s ", words[i % 8]);
+		struct feats a = {0}, z = {0};
+		feats_of_text(ix, stem, fw.s, &a);
+		feats_of_text(ix, stem, bw.s, &z);
+		int same = a.c.n == z.c.n && fabsf(a.norm_c - z.norm_c) < 1e-3f * a.norm_c;
+		for (size_t i = 0; same && i < a.c.n; i++)
+			same = a.c.id[i] == z.c.id[i] && fabsf(a.c.val[i] - z.c.val[i]) < 1e-3f;
+		CHECK(same);
+		feats_free(&a);
+		feats_free(&z);
+		sbuf_free(&fw);
+		sbuf_free(&bw);
+	}
+	text_stemmer_free(stem);
+	sbuf_free(&b);
+}
+
 /* ------------------------------------------------------------------ estimates */
 
 /* True precision and recall of the tracker's current model on calls it has never
@@ -2209,6 +2260,7 @@ int main(void)
 		estimate_world(seed);
 	test_estimate_accuracy();
 	test_model(ix, est);
+	test_long_text(ix);
 	int64_t uns = test_unsure(ix);
 	test_activation(ix, est, uns);
 	test_publish(ix, est);

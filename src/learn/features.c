@@ -28,22 +28,61 @@ static void svec_push(struct svec *v, uint32_t id, float val)
 	v->n++;
 }
 
+/* Sorts by id, keeping equal ids in the order they came (so their values add up the
+ * same way whatever the length). */
+static void svec_sort(struct svec *v)
+{
+	if (v->n <= 32) {
+		/* insertion sort: sentences are short */
+		for (size_t i = 1; i < v->n; i++) {
+			uint32_t id = v->id[i];
+			float val = v->val[i];
+			size_t j = i;
+			while (j > 0 && v->id[j - 1] > id) {
+				v->id[j] = v->id[j - 1];
+				v->val[j] = v->val[j - 1];
+				j--;
+			}
+			v->id[j] = id;
+			v->val[j] = val;
+		}
+		return;
+	}
+	/* a long text (a pasted paragraph, a `score` line): merge sort, not n squared */
+	uint32_t *id = xmalloc(v->n * sizeof(uint32_t));
+	float *val = xmalloc(v->n * sizeof(float));
+	uint32_t *src_id = v->id, *dst_id = id;
+	float *src_val = v->val, *dst_val = val;
+	for (size_t w = 1; w < v->n; w *= 2) {
+		for (size_t lo = 0; lo < v->n; lo += 2 * w) {
+			size_t mid = lo + w < v->n ? lo + w : v->n;
+			size_t hi = lo + 2 * w < v->n ? lo + 2 * w : v->n;
+			size_t a = lo, b = mid, k = lo;
+			while (a < mid || b < hi) {
+				size_t from = b >= hi || (a < mid && src_id[a] <= src_id[b]) ? a++ : b++;
+				dst_id[k] = src_id[from];
+				dst_val[k++] = src_val[from];
+			}
+		}
+		uint32_t *ti = src_id;
+		float *tv = src_val;
+		src_id = dst_id;
+		src_val = dst_val;
+		dst_id = ti;
+		dst_val = tv;
+	}
+	if (src_id != v->id) {
+		memcpy(v->id, src_id, v->n * sizeof(uint32_t));
+		memcpy(v->val, src_val, v->n * sizeof(float));
+	}
+	free(id);
+	free(val);
+}
+
 /* Sorts by id and adds the values of equal ids; returns the norm. */
 static float svec_merge(struct svec *v)
 {
-	/* insertion sort: sentences are short */
-	for (size_t i = 1; i < v->n; i++) {
-		uint32_t id = v->id[i];
-		float val = v->val[i];
-		size_t j = i;
-		while (j > 0 && v->id[j - 1] > id) {
-			v->id[j] = v->id[j - 1];
-			v->val[j] = v->val[j - 1];
-			j--;
-		}
-		v->id[j] = id;
-		v->val[j] = val;
-	}
+	svec_sort(v);
 	size_t k = 0;
 	for (size_t i = 0; i < v->n; i++) {
 		if (k && v->id[k - 1] == v->id[i]) {
