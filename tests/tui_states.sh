@@ -240,6 +240,27 @@ check test "$(screen act | grep -c '1 months\| 1 detections')" = 0
 keys act q q
 check exits_clean act
 
+step "80 columns: what is wrong with a field of the settings form shows whole, on two rows if need be"
+start form 80x24 -- --db "$WS"
+check wait_for form "Discount asks again"
+keys form n
+check wait_for form "New tracker: what it looks for and where"
+type_text form "Discount asks again"
+check wait_for form "↑ Another tracker is called 'Discount asks again': names"
+check wait_re form "^ +are unique\.$"
+keys form C-u
+type_text form "Pricing"
+keys form Tab Tab Tab Tab Tab Tab Tab Tab
+check wait_for form "(no emails yet)"
+keys form Right
+check wait_for form "↑ Emails are not in the workspace yet: a tracker looks at"
+check wait_re form "^ +calls only for now\.$"
+check test "$(screen form | grep -c '…')" = 0
+keys form Escape
+check wait_for form "Discount asks again"
+keys form q
+check exits_clean form
+
 step "two calls imported after activation, with detected sentences near their ends (headless)"
 python3 - "$W/late.jsonl" <<'EOF'
 import json, sys

@@ -337,8 +337,8 @@ static void settings_draw(void *state, struct tui *app)
 		case F_SOURCE: {
 			tui_put(y, lx, vx - lx, "Source", la, 0);
 			int x = draw_choices(app, y, vx, w, source_label, 2, 0, focused);
-			tui_put(y, x, w - x, "(no emails in the workspace yet)",
-				tui_color(app, C_DIM), 0);
+			tui_put(y, x, w - x, w - x >= 32 ? "(no emails in the workspace yet)"
+							 : "(no emails yet)", tui_color(app, C_DIM), 0);
 			break;
 		}
 		case F_SAVE:
@@ -351,8 +351,10 @@ static void settings_draw(void *state, struct tui *app)
 		}
 		y++;
 		if (fl->err[0] && y < bottom) {
+			/* what is wrong shows whole: on a second row when it needs one */
 			snprintf(line, sizeof(line), "↑ %s", fl->err);
-			tui_put(y++, vx, w - vx, line, tui_color(app, C_ERROR), 0);
+			y += tui_wrap(y, vx, w - vx - 1, bottom - y < 2 ? 1 : 2, line,
+				      tui_color(app, C_ERROR), 0, 1);
 		}
 	}
 }
