@@ -255,6 +255,49 @@ err_has "$TMP/two.json:2:1: JSON syntax error: text after the end of the export"
 run list --db "$W" --json
 same_as list_before_bad_export
 
+case_ "import-tracker: a field that is wrong is named with what is wrong; no tracker is made"
+run list --db "$W" --json
+keep list_before_bad_fields
+run export --db "$W" "$id2"
+keep export2.json
+# bad_export PYTHON: the export of $id2 renamed "Imported", changed by PYTHON on d
+bad_export() {
+	python3 -c 'import json, sys
+d = json.load(open(sys.argv[1])); d["name"] = "Imported"
+exec(sys.argv[2])
+json.dump(d, open(sys.argv[3], "w"))' "$TMP/export2.json" "$1" "$TMP/bad.json"
+}
+for c in \
+	'd["part"] = "middle"|"part" is anytime, first:MINUTES or last:MINUTES (1 to 600), not '"'middle'" \
+	'd["part"] = "first:abc"|"part" is anytime, first:MINUTES or last:MINUTES (1 to 600), not '"'first:abc'" \
+	'd["mentioned_by"] = "bob"|"mentioned_by" is company, customer or any, not '"'bob'" \
+	'd["scope"] = 3|"scope" is external, internal or all, not 3' \
+	'del d["name"]|"name": a tracker needs a name' \
+	'd["name"] = "123"|"name" must not be all digits (ids are)' \
+	'd["name"] = "n" * 61|"name" is 61 characters; keep it to 60 at most' \
+	'd["filters"] = {"team": ["South"]}|"filters": team=South: no call has team '"'South'" \
+	'd["filters"] = {"tema": ["East"]}|"filters": tema=East: no call has the key '"'tema'" \
+	'd["example_sentences"] = ["One.", 5]|"example_sentences"[1] must be a sentence, not 5' \
+	'd["example_sentences"] = ["e%d" % i for i in range(101)]|"example_sentences": 101 examples; a tracker takes at most 100' \
+	'd["tagged"] = [{"call": "call-0001", "text": "Hi.", "label": "maybe"}]|"tagged"[0]: "label" must be yes, no or unsure, not '"'maybe'"; do
+	bad_export "${c%%|*}"
+	run import-tracker --db "$W" "$TMP/bad.json"
+	rc_is 1
+	err_has "$TMP/bad.json: ${c#*|}"
+	out_is_empty
+done
+run list --db "$W" --json
+same_as list_before_bad_fields
+
+case_ "create: a name of 60 characters is fine however many bytes they take; 61 are refused"
+run create --db "$W" --name "$(python3 -c 'print("é" * 60)')"
+rc_is 0
+run delete --db "$W" "$(cat "$OUT")"
+rc_is 0
+run create --db "$W" --name "$(python3 -c 'print("é" * 61)')"
+rc_is 2
+err_has "--name is 61 characters; keep it to 60 at most"
+
 case_ "delete: removes the tracker with its examples"
 run delete --db "$W" "$id1"
 rc_is 0

@@ -46,6 +46,19 @@ const char *cli_s(long long n);
 /* Reads the tracker argument (id or unique name); prints why and returns -1 if none. */
 int cli_tracker_ref(struct cli *c, const char *ref, long long *id);
 
+/* Tracker settings as the command line and exports write them ("customer", "all",
+ * "first:10"): the store's value, or -1 when the text is none of them. cli_parse_part
+ * fills *part and *minutes (1 to 600) and returns 0. */
+int cli_parse_by(const char *s);
+int cli_parse_scope(const char *s);
+int cli_parse_part(const char *s, int *part, int *minutes);
+/* What is wrong with a tracker name, to follow the name of where it was given ("must
+ * not be all digits (ids are)"), in buf or static; NULL when the name is fine. */
+const char *cli_name_problem(const char *name, char *buf, size_t cap);
+/* Whether a call of the workspace has metadata KEY=VALUE: 0 yes; 1 no, msg saying so
+ * with the values there are; -1 when the workspace cannot be read (msg says why). */
+int cli_filter_problem(store *st, const char *key, const char *value, char *msg, size_t cap);
+
 /* Commands, one a file (cmd_*.c). */
 extern const struct cli_command cli_cmd_demo, cli_cmd_import, cli_cmd_calls, cli_cmd_show,
 	cli_cmd_list, cli_cmd_create, cli_cmd_examples, cli_cmd_round, cli_cmd_tag,

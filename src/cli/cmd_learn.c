@@ -325,6 +325,7 @@ static int run_tag(struct cli *c, int argc, char **argv)
 	}
 	size_t counts[3] = {0};
 	int trained_version = 0, completed = 0;
+	char untrained[1024] = "";
 	if (store_begin(c->st, err, sizeof(err)) < 0) {
 		learn_index_free(ix);
 		rc = cli_fail("%s", err);
@@ -342,8 +343,12 @@ static int run_tag(struct cli *c, int argc, char **argv)
 		}
 		counts[tl[i].label]++;
 		completed |= res.round_completed;
-		if (res.trained)
+		if (res.trained) {
 			trained_version = res.model_version;
+			untrained[0] = '\0';
+		} else if (res.untrained) {
+			snprintf(untrained, sizeof(untrained), "%s", err);
+		}
 	}
 	learn_index_free(ix);
 	if ((rc = commit_or_fail(c)))
@@ -356,6 +361,8 @@ static int run_tag(struct cli *c, int argc, char **argv)
 	if (trained_version)
 		printf("; model version %d built", trained_version);
 	putchar('\n');
+	if (untrained[0])
+		printf("no model built: %s\n", untrained);
 out:
 	free(tl);
 	free(content);
@@ -1140,6 +1147,112 @@ static int json_syntax_error(const char *file, const char *text, size_t len, con
 	return cli_fail("%s:%d:%d: JSON syntax error near '%s'", file, line, col, near);
 }
 
+/* A JSON value as an error message quotes it: 'text', 12, or what kind it is. */
+static const char *shown(const cJSON *v, char *buf, size_t cap)
+{
+	if (cJSON_IsString(v))
+		snprintf(buf, cap, "'%s'", v->valuestring);
+	else if (cJSON_IsNumber(v))
+		snprintf(buf, cap, "%g", v->valuedouble);
+	else
+		snprintf(buf, cap, "%s", cJSON_IsBool(v) ? (cJSON_IsTrue(v) ? "true" : "false") :
+			 cJSON_IsNull(v) ? "null" : cJSON_IsArray(v) ? "a list" : "an object");
+	return buf;
+}
+
+/* The settings, examples and tags of an export, checked before anything is written:
+ * fills s and returns 0, or says what is wrong with which field of FILE and returns
+ * CLI_FAIL. Examples and tags stay in o, known to be well formed. */
+static int export_settings(struct cli *c, const char *file, const cJSON *o,
+			   struct store_settings *s)
+{
+	char buf[1024];
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "name");
+	if (!cJSON_IsString(v))
+		return cli_fail("%s: \"name\": a tracker needs a name (a text)", file);
+	const char *p = cli_name_problem(v->valuestring, buf, sizeof(buf));
+	if (p)
+		return cli_fail("%s: \"name\" %s", file, p);
+	s->name = xstrdup(v->valuestring);
+	v = cJSON_GetObjectItemCaseSensitive(o, "description");
+	if (v && !cJSON_IsNull(v) && !cJSON_IsString(v))
+		return cli_fail("%s: \"description\" must be a text", file);
+	s->description = xstrdup(cJSON_IsString(v) ? v->valuestring : "");
+	v = cJSON_GetObjectItemCaseSensitive(o, "mentioned_by");
+	if (v && (!cJSON_IsString(v) || (s->by = cli_parse_by(v->valuestring)) < 0))
+		return cli_fail("%s: \"mentioned_by\" is company, customer or any, not %s", file,
+				shown(v, buf, sizeof(buf)));
+	v = cJSON_GetObjectItemCaseSensitive(o, "scope");
+	if (v && (!cJSON_IsString(v) || (s->scope = cli_parse_scope(v->valuestring)) < 0))
+		return cli_fail("%s: \"scope\" is external, internal or all, not %s", file,
+				shown(v, buf, sizeof(buf)));
+	v = cJSON_GetObjectItemCaseSensitive(o, "part");
+	if (v && (!cJSON_IsString(v) ||
+		  cli_parse_part(v->valuestring, &s->part, &s->part_minutes) < 0))
+		return cli_fail("%s: \"part\" is anytime, first:MINUTES or last:MINUTES (1 to "
+				"600), not %s", file, shown(v, buf, sizeof(buf)));
+	const cJSON *filters = cJSON_GetObjectItemCaseSensitive(o, "filters"), *fk;
+	if (filters && !cJSON_IsNull(filters) && !cJSON_IsObject(filters))
+		return cli_fail("%s: \"filters\" must map each key to a list of values", file);
+	cJSON_ArrayForEach(fk, filters) {
+		const cJSON *fv;
+		if (!cJSON_IsArray(fk))
+			return cli_fail("%s: \"filters\": %s must be a list of values", file,
+					fk->string);
+		cJSON_ArrayForEach(fv, fk) {
+			if (!cJSON_IsString(fv))
+				return cli_fail("%s: \"filters\": %s: each value must be a text",
+						file, fk->string);
+			int bad = cli_filter_problem(c->st, fk->string, fv->valuestring, buf,
+						     sizeof(buf));
+			if (bad < 0)
+				return cli_fail("%s", buf);
+			if (bad)
+				return cli_fail("%s: \"filters\": %s=%s: %s", file, fk->string,
+						fv->valuestring, buf);
+			s->filters = xrealloc(s->filters, (s->n_filters + 1) * sizeof(*s->filters));
+			s->filters[s->n_filters].key = xstrdup(fk->string);
+			s->filters[s->n_filters++].value = xstrdup(fv->valuestring);
+		}
+	}
+	const cJSON *ex = cJSON_GetObjectItemCaseSensitive(o, "example_sentences");
+	if (ex && !cJSON_IsArray(ex))
+		return cli_fail("%s: \"example_sentences\" must be a list of texts", file);
+	int i = 0;
+	cJSON_ArrayForEach(v, ex) {
+		if (!cJSON_IsString(v) || !*v->valuestring)
+			return cli_fail("%s: \"example_sentences\"[%d] must be a sentence, not %s",
+					file, i, shown(v, buf, sizeof(buf)));
+		if (!ingest_utf8_valid(v->valuestring, strlen(v->valuestring)))
+			return cli_fail("%s: \"example_sentences\"[%d]: invalid UTF-8", file, i);
+		if (strlen(v->valuestring) > 500)
+			return cli_fail("%s: \"example_sentences\"[%d] is %zu characters; give one "
+					"sentence", file, i, strlen(v->valuestring));
+		i++;
+	}
+	if (i > LEARN_MAX_EXAMPLES)
+		return cli_fail("%s: \"example_sentences\": %d examples; a tracker takes at most %d",
+				file, i, LEARN_MAX_EXAMPLES);
+	const cJSON *tagged = cJSON_GetObjectItemCaseSensitive(o, "tagged");
+	if (tagged && !cJSON_IsArray(tagged))
+		return cli_fail("%s: \"tagged\" must be a list of tags", file);
+	i = 0;
+	cJSON_ArrayForEach(v, tagged) {
+		const cJSON *call = cJSON_GetObjectItemCaseSensitive(v, "call");
+		const cJSON *text = cJSON_GetObjectItemCaseSensitive(v, "text");
+		const cJSON *label = cJSON_GetObjectItemCaseSensitive(v, "label");
+		if (!cJSON_IsString(call) || !cJSON_IsString(text))
+			return cli_fail("%s: \"tagged\"[%d] needs \"call\" and \"text\" (texts)",
+					file, i);
+		if (!cJSON_IsString(label) || store_label_parse(label->valuestring) == STORE_TAG_NONE)
+			return cli_fail("%s: \"tagged\"[%d]: \"label\" must be yes, no or unsure, "
+					"not %s", file, i, label ? shown(label, buf, sizeof(buf))
+								 : "missing");
+		i++;
+	}
+	return CLI_OK;
+}
+
 static int run_import_tracker(struct cli *c, int argc, char **argv)
 {
 	char **pos, err[1024];
@@ -1187,34 +1300,8 @@ static int run_import_tracker(struct cli *c, int argc, char **argv)
 	}
 	const cJSON *v;
 	struct store_settings s = {.by = STORE_BY_ANY, .scope = STORE_SCOPE_EXTERNAL};
-	v = cJSON_GetObjectItemCaseSensitive(o, "name");
-	s.name = xstrdup(cJSON_IsString(v) ? v->valuestring : "");
-	v = cJSON_GetObjectItemCaseSensitive(o, "description");
-	s.description = xstrdup(cJSON_IsString(v) ? v->valuestring : "");
-	v = cJSON_GetObjectItemCaseSensitive(o, "mentioned_by");
-	if (cJSON_IsString(v))
-		s.by = !strcmp(v->valuestring, "company") ? STORE_BY_COMPANY :
-		       !strcmp(v->valuestring, "customer") ? STORE_BY_CUSTOMER : STORE_BY_ANY;
-	v = cJSON_GetObjectItemCaseSensitive(o, "scope");
-	if (cJSON_IsString(v))
-		s.scope = !strcmp(v->valuestring, "internal") ? STORE_SCOPE_INTERNAL :
-			  !strcmp(v->valuestring, "all") ? STORE_SCOPE_ALL : STORE_SCOPE_EXTERNAL;
-	v = cJSON_GetObjectItemCaseSensitive(o, "part");
-	if (cJSON_IsString(v) && strcmp(v->valuestring, "anytime")) {
-		s.part = !strncmp(v->valuestring, "first:", 6) ? STORE_PART_FIRST : STORE_PART_LAST;
-		s.part_minutes = atoi(strchr(v->valuestring, ':') + 1);
-	}
-	const cJSON *filters = cJSON_GetObjectItemCaseSensitive(o, "filters"), *fk;
-	cJSON_ArrayForEach(fk, filters) {
-		const cJSON *fv;
-		cJSON_ArrayForEach(fv, fk) {
-			if (!cJSON_IsString(fv))
-				continue;
-			s.filters = xrealloc(s.filters, (s.n_filters + 1) * sizeof(*s.filters));
-			s.filters[s.n_filters].key = xstrdup(fk->string);
-			s.filters[s.n_filters++].value = xstrdup(fv->valuestring);
-		}
-	}
+	if ((rc = export_settings(c, file, o, &s)))
+		goto out;
 	int64_t id;
 	size_t mapped = 0, missing = 0, nex = 0;
 	if (store_begin(c->st, err, sizeof(err)) < 0 ||
@@ -1223,7 +1310,7 @@ static int run_import_tracker(struct cli *c, int argc, char **argv)
 		goto out;
 	}
 	cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(o, "example_sentences")) {
-		if (cJSON_IsString(v) && store_example_add(c->st, id, v->valuestring, NULL, err, sizeof(err)) < 0) {
+		if (store_example_add(c->st, id, v->valuestring, NULL, err, sizeof(err)) < 0) {
 			rc = cli_fail("%s", err);
 			goto out;
 		}
@@ -1235,9 +1322,8 @@ static int run_import_tracker(struct cli *c, int argc, char **argv)
 		const cJSON *text = cJSON_GetObjectItemCaseSensitive(v, "text");
 		const cJSON *label = cJSON_GetObjectItemCaseSensitive(v, "label");
 		struct store_call *k2 = NULL;
-		int lab = cJSON_IsString(label) ? store_label_parse(label->valuestring) : STORE_TAG_NONE;
-		if (!cJSON_IsString(call) || !cJSON_IsString(text) || lab == STORE_TAG_NONE ||
-		    store_call_get(c->st, call->valuestring, &k2, err, sizeof(err)) != 0) {
+		int lab = store_label_parse(label->valuestring);
+		if (store_call_get(c->st, call->valuestring, &k2, err, sizeof(err)) != 0) {
 			missing++;
 			continue;
 		}

@@ -19,7 +19,7 @@ void cli_print_json(cJSON *j);
 
 /* ------------------------------------------------------------------ settings */
 
-static int parse_by(const char *s)
+int cli_parse_by(const char *s)
 {
 	if (!strcmp(s, "company"))
 		return STORE_BY_COMPANY;
@@ -30,7 +30,7 @@ static int parse_by(const char *s)
 	return -1;
 }
 
-static int parse_scope(const char *s)
+int cli_parse_scope(const char *s)
 {
 	if (!strcmp(s, "external"))
 		return STORE_SCOPE_EXTERNAL;
@@ -41,8 +41,7 @@ static int parse_scope(const char *s)
 	return -1;
 }
 
-/* "anytime", "first:MIN", "last:MIN". */
-static int parse_part(const char *s, int *part, int *minutes)
+int cli_parse_part(const char *s, int *part, int *minutes)
 {
 	if (!strcmp(s, "anytime")) {
 		*part = STORE_PART_ANYTIME;
@@ -78,52 +77,58 @@ static void part_text(int part, int minutes, char *buf, size_t cap)
 		snprintf(buf, cap, "anytime");
 }
 
+int cli_filter_problem(store *st, const char *key, const char *value, char *msg, size_t cap)
+{
+	struct store_kv *vals;
+	size_t nv;
+	if (store_meta_values(st, key, &vals, &nv, msg, cap) < 0)
+		return -1;
+	int found = 0;
+	for (size_t j = 0; j < nv; j++)
+		if (!strcmp(vals[j].key, value))
+			found = 1;
+	if (found) {
+		store_kvs_free(vals, nv);
+		return 0;
+	}
+	if (nv == 0) {
+		char **keys;
+		size_t nk;
+		struct sbuf kb = {0};
+		if (store_meta_keys(st, &keys, &nk, msg, cap) == 0) {
+			for (size_t j = 0; j < nk; j++)
+				sbuf_printf(&kb, "%s%s", j ? ", " : "", keys[j]);
+			store_strings_free(keys, nk);
+		}
+		snprintf(msg, cap, "no call has the key '%s' (keys in this workspace: %s)", key,
+			 kb.s ? kb.s : "none");
+		sbuf_free(&kb);
+	} else {
+		struct sbuf b = {0};
+		for (size_t j = 0; j < nv && j < 12; j++)
+			sbuf_printf(&b, "%s'%s'", j ? ", " : "", vals[j].key);
+		snprintf(msg, cap, "no call has %s '%s' (values: %s%s)", key, value, b.s,
+			 nv > 12 ? ", ..." : "");
+		sbuf_free(&b);
+	}
+	store_kvs_free(vals, nv);
+	return 1;
+}
+
 /* Checks KEY=VALUE filters against the workspace's metadata and adds them to s. */
 static int add_filters(struct cli *c, struct store_settings *s, const struct opt_list *l)
 {
-	char err[1024];
+	char msg[1024];
 	for (size_t i = 0; i < l->n; i++) {
 		const char *eq = strchr(l->v[i], '=');
 		if (!eq || eq == l->v[i] || !eq[1])
 			return cli_usage_error(c, "--filter takes KEY=VALUE, not '%s'", l->v[i]);
 		char *key = xstrndup(l->v[i], (size_t)(eq - l->v[i]));
-		struct store_kv *vals;
-		size_t nv;
-		if (store_meta_values(c->st, key, &vals, &nv, err, sizeof(err)) < 0) {
+		int bad = cli_filter_problem(c->st, key, eq + 1, msg, sizeof(msg));
+		if (bad) {
 			free(key);
-			return cli_fail("%s", err);
+			return bad < 0 ? cli_fail("%s", msg) : cli_fail("--filter %s: %s", l->v[i], msg);
 		}
-		int found = 0;
-		for (size_t j = 0; j < nv; j++)
-			if (!strcmp(vals[j].key, eq + 1))
-				found = 1;
-		if (!found) {
-			struct sbuf b = {0};
-			for (size_t j = 0; j < nv && j < 12; j++)
-				sbuf_printf(&b, "%s'%s'", j ? ", " : "", vals[j].key);
-			int rc;
-			if (nv == 0) {
-				char **keys;
-				size_t nk;
-				struct sbuf kb = {0};
-				if (store_meta_keys(c->st, &keys, &nk, err, sizeof(err)) == 0) {
-					for (size_t j = 0; j < nk; j++)
-						sbuf_printf(&kb, "%s%s", j ? ", " : "", keys[j]);
-					store_strings_free(keys, nk);
-				}
-				rc = cli_fail("--filter %s: no call has the key '%s' (keys in this "
-					      "workspace: %s)", l->v[i], key, kb.s ? kb.s : "none");
-				sbuf_free(&kb);
-			} else {
-				rc = cli_fail("--filter %s: no call has %s '%s' (values: %s%s)", l->v[i],
-					      key, eq + 1, b.s, nv > 12 ? ", ..." : "");
-			}
-			sbuf_free(&b);
-			store_kvs_free(vals, nv);
-			free(key);
-			return rc;
-		}
-		store_kvs_free(vals, nv);
 		s->filters = xrealloc(s->filters, (s->n_filters + 1) * sizeof(*s->filters));
 		s->filters[s->n_filters].key = key;
 		s->filters[s->n_filters].value = xstrdup(eq + 1);
@@ -132,17 +137,32 @@ static int add_filters(struct cli *c, struct store_settings *s, const struct opt
 	return CLI_OK;
 }
 
-static int check_name(struct cli *c, const char *name)
+const char *cli_name_problem(const char *name, char *buf, size_t cap)
 {
 	size_t n = strlen(name);
 	if (n == 0)
-		return cli_usage_error(c, "--name must not be empty");
-	if (n > 60)
-		return cli_usage_error(c, "--name is %zu characters; keep it under 60", n);
-	if (strspn(name, "0123456789") == n)
-		return cli_usage_error(c, "--name must not be all digits (ids are)");
+		return "must not be empty";
 	if (!ingest_utf8_valid(name, n) || strpbrk(name, "\t\n\r"))
-		return cli_usage_error(c, "--name must be one line of UTF-8 text");
+		return "must be one line of UTF-8 text";
+	/* characters, not bytes, as the app's settings form counts them */
+	size_t chars = 0;
+	for (size_t i = 0; i < n; i++)
+		chars += ((unsigned char)name[i] & 0xC0) != 0x80;
+	if (chars > 60) {
+		snprintf(buf, cap, "is %zu characters; keep it to 60 at most", chars);
+		return buf;
+	}
+	if (strspn(name, "0123456789") == n)
+		return "must not be all digits (ids are)";
+	return NULL;
+}
+
+static int check_name(struct cli *c, const char *name)
+{
+	char buf[96];
+	const char *p = cli_name_problem(name, buf, sizeof(buf));
+	if (p)
+		return cli_usage_error(c, "--name %s", p);
 	return CLI_OK;
 }
 
@@ -169,11 +189,11 @@ static int apply_settings(struct cli *c, struct store_settings *s, struct settin
 		free(s->description);
 		s->description = xstrdup(o->description);
 	}
-	if (o->by && (s->by = parse_by(o->by)) < 0)
+	if (o->by && (s->by = cli_parse_by(o->by)) < 0)
 		return cli_usage_error(c, "--mentioned-by is company, customer or any, not '%s'", o->by);
-	if (o->scope && (s->scope = parse_scope(o->scope)) < 0)
+	if (o->scope && (s->scope = cli_parse_scope(o->scope)) < 0)
 		return cli_usage_error(c, "--scope is external, internal or all, not '%s'", o->scope);
-	if (o->part && parse_part(o->part, &s->part, &s->part_minutes) < 0)
+	if (o->part && cli_parse_part(o->part, &s->part, &s->part_minutes) < 0)
 		return cli_usage_error(c, "--part is anytime, first:MINUTES or last:MINUTES "
 				       "(1 to 600), not '%s'", o->part);
 	for (size_t i = 0; i < o->filters.n; i++) {
