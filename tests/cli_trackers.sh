@@ -298,6 +298,21 @@ run create --db "$W" --name "$(python3 -c 'print("é" * 61)')"
 rc_is 2
 err_has "--name is 61 characters; keep it to 60 at most"
 
+case_ "list: names are a column of 28 characters however many bytes they take, cut with …"
+run create --db "$W" --name "Préavis de résiliation évoqué par le client"
+rc_is 0
+long_id=$(cat "$OUT")
+run create --db "$W" --name "$(python3 -c 'print("é" * 27)')"
+rc_is 0
+short_id=$(cat "$OUT")
+run list --db "$W"
+rc_is 0
+check "stdout is UTF-8" python3 -c 'import sys; open(sys.argv[1], "rb").read().decode("utf-8")' "$OUT"
+out_matches "^$long_id +Préavis de résiliation évoq… needs examples "
+out_matches "^$short_id +é{27}  needs examples "
+run delete --db "$W" "$long_id"
+run delete --db "$W" "$short_id"
+
 case_ "delete: removes the tracker with its examples"
 run delete --db "$W" "$id1"
 rc_is 0

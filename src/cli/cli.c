@@ -218,6 +218,41 @@ const char *cli_s(long long n)
 	return n == 1 ? "" : "s";
 }
 
+const char *cli_column(const char *s, int width, char *buf, size_t cap)
+{
+	size_t n = strlen(s), i = 0, o = 0;
+	int chars = 0;
+	/* the bytes of the first width characters, or of width - 1 and "…" when longer */
+	size_t cut = 0;
+	while (i < n) {
+		if (chars == width - 1)
+			cut = i;
+		size_t k = 1;
+		while (i + k < n && ((unsigned char)s[i + k] & 0xC0) == 0x80)
+			k++;
+		i += k;
+		chars++;
+		if (chars > width)
+			break;
+	}
+	if (chars > width) {
+		o = cut < cap - 4 ? cut : cap - 4;
+		memcpy(buf, s, o);
+		memcpy(buf + o, "…", 3);
+		o += 3;
+		chars = width;
+	} else {
+		o = n < cap - 1 ? n : cap - 1;
+		memcpy(buf, s, o);
+	}
+	while (chars < width && o + 1 < cap) {
+		buf[o++] = ' ';
+		chars++;
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
 char *cli_read_file(const char *path, size_t *len)
 {
 	FILE *f = !strcmp(path, "-") ? stdin : fopen(path, "r");

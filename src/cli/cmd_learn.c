@@ -1005,12 +1005,15 @@ static int run_rates(struct cli *c, int argc, char **argv)
 		int all = !strcmp(by, "all");
 		printf("%-9s %-22s %6s %9s %6s\n", "week", all ? "segment" : by, "calls", "detected",
 		       "rate");
-		for (size_t i = 0; i < n; i++)
-			printf("%-9s %-22.22s %6lld %9lld %5.0f%%\n", r[i].week,
-			       all ? "all calls" : *r[i].segment ? r[i].segment : "(none)",
+		for (size_t i = 0; i < n; i++) {
+			char seg[128];
+			printf("%-9s %s %6lld %9lld %5.0f%%\n", r[i].week,
+			       cli_column(all ? "all calls" : *r[i].segment ? r[i].segment : "(none)",
+					  22, seg, sizeof(seg)),
 			       (long long)r[i].calls,
 			       (long long)r[i].calls_detected,
 			       r[i].calls ? 100.0 * (double)r[i].calls_detected / (double)r[i].calls : 0);
+		}
 	}
 	store_rate_rows_free(r, n);
 	return CLI_OK;

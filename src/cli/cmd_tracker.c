@@ -484,7 +484,9 @@ static int run_list(struct cli *c, int argc, char **argv)
 			if (!isnan(t[i].latest_recall))
 				snprintf(r, sizeof(r), "%.2f", t[i].latest_recall);
 			snprintf(tags, sizeof(tags), "%lld", (long long)(t[i].n_yes + t[i].n_no + t[i].n_unsure));
-			printf("%-4lld %-28.28s %-30s %8s %6s %6s\n", (long long)t[i].id, t[i].live.name,
+			char name[160];
+			printf("%-4lld %s %-30s %8s %6s %6s\n", (long long)t[i].id,
+			       cli_column(t[i].live.name, 28, name, sizeof(name)),
 			       learn_state_name(&t[i]), tags, p, r);
 		}
 	}

@@ -352,10 +352,11 @@ static int run_calls(struct cli *c, int argc, char **argv)
 			for (size_t j = 0; j < k->n_meta; j++)
 				if (!strcmp(k->meta[j].key, "team"))
 					team = k->meta[j].value;
-			printf("%-12s %s %-8s %5lld sentence%-1s %3lld min  %-18s %s\n", k->ext_id, date,
+			char col[96];
+			printf("%-12s %s %-8s %5lld sentence%-1s %3lld min  %s %s\n", k->ext_id, date,
 			       store_scope_name(k->scope), (long long)k->n_sentences,
-			       cli_s(k->n_sentences),
-			       (long long)((k->duration_ms + 30000) / 60000), team, k->title);
+			       cli_s(k->n_sentences), (long long)((k->duration_ms + 30000) / 60000),
+			       cli_column(team, 18, col, sizeof(col)), k->title);
 		}
 		fprintf(stdout, "%zu call%s\n", n, cli_s((long long)n));
 	}
