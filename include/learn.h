@@ -69,16 +69,22 @@ struct learn_tag_result {
 	int round_completed;	/* the tag completed its round */
 	int trained;		/* ...and a model version was built (round 4 onward) */
 	int model_version;	/* the version built, when trained */
+	int untrained;		/* ...but no model could be built from what the tracker has
+				 * (say, every sentence of its calls is tagged yes): err says
+				 * why, and the tag stands */
 };
 
 /* Tags a sentence yes / no / unsure (STORE_TAG_*). When this completes a round from
- * round LEARN_FIRST_MODEL_ROUND on, the model is rebuilt (a new version). res may be
- * NULL. */
+ * round LEARN_FIRST_MODEL_ROUND on, the model is rebuilt (a new version); when the
+ * tracker has nothing a model can be learnt from, the tag is kept all the same, with
+ * res->untrained set and the reason in err. res may be NULL. */
 int learn_tag(store *st, const learn_index *ix, int64_t tracker, int64_t sentence, int label,
 	      struct learn_tag_result *res, char *err, size_t errlen);
 
 /* Rebuilds the model from all tags and examples now and stores it as a new version
- * (provisional before round LEARN_FIRST_MODEL_ROUND). When nothing it is built from
+ * (provisional before round LEARN_FIRST_MODEL_ROUND). Fails, saying why, when the
+ * tracker has fewer than LEARN_MIN_EXAMPLES examples, no calls in scope, or no
+ * sentence that is not the concept (every one tagged yes). When nothing it is built from
  * (examples, tags, settings, the workspace) changed since the newest version, that
  * version is kept, since training again would make the same model: returns 1 then.
  * *version (may be NULL) gets the version in use. */

@@ -122,16 +122,18 @@ static int same_model(store *st, const struct learn_index *ix, const struct tdat
 
 /* ------------------------------------------------------------------ rounds and tags */
 
-static int check_ready(const struct tdata *d, char *err, size_t errlen)
+/* for: what needs it, "a round" or "a model". */
+static int check_ready(const struct tdata *d, const char *what, char *err, size_t errlen)
 {
 	if (d->n_ex < LEARN_MIN_EXAMPLES)
-		return errf(err, errlen, "tracker '%s' has %zu example sentences; a round needs at "
+		return errf(err, errlen, "tracker '%s' has %zu example sentence%s; %s needs at "
 			    "least %d (add them with `tracker examples %lld add ...`)",
-			    d->t->live.name, d->n_ex, LEARN_MIN_EXAMPLES, (long long)d->tracker);
+			    d->t->live.name, d->n_ex, d->n_ex == 1 ? "" : "s", what,
+			    LEARN_MIN_EXAMPLES, (long long)d->tracker);
 	if (d->pool.n == 0)
-		return errf(err, errlen, "tracker '%s' has no sentences to ask: its filters, side "
+		return errf(err, errlen, "tracker '%s' has no sentences %s: its filters, side "
 			    "and part of the call leave no calls in this workspace",
-			    d->t->live.name);
+			    d->t->live.name, !strcmp(what, "a round") ? "to ask" : "to learn from");
 	return 0;
 }
 
@@ -154,7 +156,7 @@ int learn_round(store *st, const struct learn_index *ix, int64_t tracker, struct
 	store_round_free(r);
 	if (tdata_load(st, ix, tracker, &d, err, errlen) < 0)
 		return -1;
-	if (check_ready(&d, err, errlen) < 0) {
+	if (check_ready(&d, "a round", err, errlen) < 0) {
 		tdata_free(&d);
 		return -1;
 	}
@@ -183,6 +185,10 @@ int learn_round(store *st, const struct learn_index *ix, int64_t tracker, struct
 	return store_round_latest(st, tracker, out, err, errlen) == 0 ? 0 : -1;
 }
 
+static int train(store *st, const struct learn_index *ix, int64_t tracker,
+		 learn_progress_fn progress, void *ctx, volatile int *cancel, int *version,
+		 int *nothing, char *err, size_t errlen);
+
 int learn_tag(store *st, const struct learn_index *ix, int64_t tracker, int64_t sentence, int label,
 	      struct learn_tag_result *res, char *err, size_t errlen)
 {
@@ -203,8 +209,12 @@ int learn_tag(store *st, const struct learn_index *ix, int64_t tracker, int64_t 
 	store_round_free(r);
 	if (number < LEARN_FIRST_MODEL_ROUND)
 		return 0;
-	if (learn_train(st, ix, tracker, NULL, NULL, NULL, &res->model_version, err, errlen) < 0)
-		return -1;
+	int nothing = 0;
+	if (train(st, ix, tracker, NULL, NULL, NULL, &res->model_version, &nothing, err, errlen) < 0) {
+		/* the tag stands: a model needs data the tracker does not have yet */
+		res->untrained = nothing;
+		return nothing ? 0 : -1;
+	}
 	res->trained = 1;
 	return 0;
 }
@@ -249,8 +259,20 @@ static double json_num(const cJSON *o, const char *k)
 int learn_train(store *st, const struct learn_index *ix, int64_t tracker, learn_progress_fn progress,
 		void *ctx, volatile int *cancel, int *version, char *err, size_t errlen)
 {
+	return train(st, ix, tracker, progress, ctx, cancel, version, NULL, err, errlen);
+}
+
+/* learn_train; *nothing (may be NULL) is set when it fails because the tracker has
+ * nothing a model can be learnt from (too few examples, no calls, no sentence that is
+ * not the concept), as opposed to the workspace failing. */
+static int train(store *st, const struct learn_index *ix, int64_t tracker,
+		 learn_progress_fn progress, void *ctx, volatile int *cancel, int *version,
+		 int *nothing, char *err, size_t errlen)
+{
 	struct tdata d;
 	struct estimate est;
+	if (nothing)
+		*nothing = 0;
 	if (tdata_load(st, ix, tracker, &d, err, errlen) < 0)
 		return -1;
 	int rc = -1;
@@ -259,8 +281,23 @@ int learn_train(store *st, const struct learn_index *ix, int64_t tracker, learn_
 	uint8_t *now_on = NULL, *prev_on = NULL;
 	float *pool_logit = NULL;
 	cJSON *rep = NULL;
-	if (d.n_ex < LEARN_MIN_EXAMPLES) {
-		check_ready(&d, err, errlen);
+	if (check_ready(&d, "a model", err, errlen) < 0) {
+		if (nothing)
+			*nothing = 1;
+		goto out;
+	}
+	/* The examples are yes; a model also needs sentences that are not the concept: NO
+	 * tags, or sentences of the scope not tagged yes to stand for them. */
+	size_t negatives = d.n_bg;
+	for (size_t i = 0; i < d.n_tags; i++)
+		negatives += tag_trainable(&d.tags[i]) && d.tags[i].label == STORE_TAG_NO;
+	if (negatives == 0) {
+		errf(err, errlen, "tracker '%s' has nothing to set against its examples: a model "
+		     "needs sentences that are not the concept, and every sentence of its calls "
+		     "is tagged YES (or is in the audit sample, never trained on); tag some NO, "
+		     "or widen its calls with `tracker edit`", d.t->live.name);
+		if (nothing)
+			*nothing = 1;
 		goto out;
 	}
 	/* Nothing changed since the newest model: training again would make the same one. */

@@ -1,0 +1,150 @@
+# The training commands at their edges, as a demanding admin meets them: texts far longer
+# than a sentence, trackers whose calls are few or none, every tag the same, repeated
+# sentences, the limits of activation. Each command either does something sensible (exit
+# 0) or says what is wrong (exit 1) and leaves the workspace as it was.
+. "$TOP/tests/lib.sh"
+suite cli_edges
+
+# Answers every untagged item of the round in stdout with LABEL, or by keyword when LABEL
+# is "keyword" (yes for a discount ask).
+answer_round() {
+	python3 - "$OUT" "$1" >"$TMP/tags.txt" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+words = ("price", "discount", "deal", "off", "rate", "cost")
+for it in d["items"]:
+    if it["tag"] is None:
+        if sys.argv[2] == "keyword":
+            label = "yes" if any(w in it["text"].lower() for w in words) else "no"
+        else:
+            label = sys.argv[2]
+        print(it["sentence"], label)
+PY
+}
+
+# Tags rounds of tracker $2 in workspace $1 with label $4 until $3 rounds are done; stops
+# at the first refusal.
+tag_rounds() {
+	_r=0
+	while [ $_r -lt "$3" ]; do
+		_r=$((_r + 1))
+		run round --db "$1" "$2" --json
+		[ "$RC" = 0 ] || return 1
+		answer_round "$4"
+		run tag --db "$1" "$2" --file "$TMP/tags.txt"
+		[ "$RC" = 0 ] || return 1
+	done
+}
+
+# A table-by-table digest of a workspace, to tell whether a command changed it.
+digest() {
+	python3 - "$1" <<'PY'
+import hashlib, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+h = hashlib.sha1()
+for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"):
+    for row in db.execute("SELECT * FROM %s ORDER BY 1" % t):
+        h.update(repr(row).encode())
+print(h.hexdigest())
+PY
+}
+
+EXAMPLES="Can you do better on the price?|Is there any discount if we sign for two years?|Could you knock a bit off the annual fee?|What's the best price you can give us?|Any chance of a lower rate?"
+add_examples() {
+	_ifs=$IFS
+	IFS='|'
+	# shellcheck disable=SC2086
+	run examples --db "$1" "$2" add $EXAMPLES
+	IFS=$_ifs
+}
+
+W="$TMP/w.db"
+gen_calls "$TMP/calls.jsonl" 30 7
+run import --db "$W" "$TMP/calls.jsonl"
+[ "$RC" = 0 ] || { cat "$ERR"; exit 1; }
+run create --db "$W" --name Discount --mentioned-by customer
+id=$(cat "$OUT")
+add_examples "$W" "$id"
+tag_rounds "$W" "$id" 4 keyword || { cat "$ERR"; exit 1; }
+
+# ------------------------------------------------------------------ score
+
+case_ "score: a line of a million characters is scored in seconds, as one text"
+python3 -c 'print("can you lower the price " * 40000)' >"$TMP/long.txt"
+printf 'Can you do better on the price?\n' >>"$TMP/long.txt"
+T_LAST="timeout 60 tracker score --db $W $id --file $TMP/long.txt --json"
+timeout 60 "$TRACKER" score --db "$W" "$id" --file "$TMP/long.txt" --json >"$OUT" 2>"$ERR" </dev/null
+RC=$?
+rc_is 0
+json_ok 'len(d) == 2 and all(0 <= x["score"] <= 1 for x in d)'
+
+# ------------------------------------------------------------------ trackers with no calls
+
+case_ "train: a tracker whose settings leave no sentence says so, and writes nothing"
+run create --db "$W" --name "No customers" --scope internal --mentioned-by customer
+none=$(cat "$OUT")
+add_examples "$W" "$none"
+before=$(digest "$W")
+run train --db "$W" "$none"
+rc_is 1
+err_has "tracker 'No customers' has no sentences to learn from"
+err_has "leave no calls"
+err_lacks "learn:"
+check "the workspace changed" [ "$(digest "$W")" = "$before" ]
+
+# ------------------------------------------------------------------ every tag yes
+
+# Four calls of distinct sentences, 96 in all: four rounds ask every one of them.
+U="$TMP/u.db"
+python3 - "$TMP/uniq.jsonl" <<'PY'
+import json, random, sys
+r = random.Random(3)
+words = ("alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike "
+         "november oscar papa quebec romeo sierra tango uniform victor whiskey yankee zulu "
+         "apple banana cherry grape lemon mango melon peach pear plum berry orange kiwi").split()
+with open(sys.argv[1], "w") as f:
+    for i in range(4):
+        tr = [{"speaker": "b", "start_ms": u * 3000, "end_ms": u * 3000 + 2500,
+               "text": " ".join(r.sample(words, 6)).capitalize() + "."} for u in range(24)]
+        f.write(json.dumps({"id": "u-%d" % i, "title": "t", "started": "2026-0%d-10T10:00:00Z" % (i + 1),
+                            "scope": "external", "meta": {"team": "A"},
+                            "parties": [{"id": "a", "name": "Rep", "affiliation": "company"},
+                                        {"id": "b", "name": "Buyer", "affiliation": "customer"}],
+                            "transcript": tr}) + "\n")
+PY
+run import --db "$U" "$TMP/uniq.jsonl"
+[ "$RC" = 0 ] || { cat "$ERR"; exit 1; }
+run create --db "$U" --name Everything
+all=$(cat "$OUT")
+add_examples "$U" "$all"
+
+case_ "tag: every sentence yes, the tag that completes round 4 is kept and says why no model was built"
+tag_rounds "$U" "$all" 3 yes
+rc_is 0
+run round --db "$U" "$all" --json
+json_ok 'd["round"] == 4'
+answer_round yes
+run tag --db "$U" "$all" --file "$TMP/tags.txt"
+rc_is 0
+out_has "the round is complete"
+out_has "no model built: tracker 'Everything' has nothing to set against its examples"
+err_lacks "learn:"
+run overview --db "$U" "$all" --json
+json_ok 'd["tags"] == {"yes": 96, "no": 0, "unsure": 0} and d["rounds"] == 4 and d["model_version"] is None'
+
+case_ "train: with every sentence tagged yes, refused with the reason; nothing written"
+before=$(digest "$U")
+run train --db "$U" "$all"
+rc_is 1
+err_has "every sentence of its calls is tagged YES (or is in the audit sample"
+check "the workspace changed" [ "$(digest "$U")" = "$before" ]
+
+case_ "tag: round 4 changed to no, train builds the model"
+sed 's/ yes$/ no/' "$TMP/tags.txt" >"$TMP/no.txt"
+run tag --db "$U" "$all" --file "$TMP/no.txt"
+rc_is 0
+run train --db "$U" "$all"
+rc_is 0
+out_matches "^model version 1"
+
+finish
