@@ -147,4 +147,9 @@ run train --db "$U" "$all"
 rc_is 0
 out_matches "^model version 1"
 
+case_ "overview: with too few calls for estimates, the audit sample does not claim to agree with one"
+run overview --db "$U" "$all" --json
+json_ok 'd["precision"] is None and d["audit"]["tagged"] > 0'
+json_ok '"no estimate to check yet" in d["audit"]["note"] and "agrees" not in d["audit"]["note"]'
+
 finish

@@ -526,9 +526,18 @@ static void audit_check(struct learn_overview *o)
 	if (o->audit_disagrees) {
 		sbuf_add(&b, "Train more rounds before trusting the estimate.");
 		o->audit_note = sbuf_take(&b);
+	} else if (o->audit_tagged > 0 && (isnan(o->precision) || isnan(o->recall))) {
+		/* nothing to agree with: say what it holds */
+		sbuf_printf(&b, "The audit sample (%lld sentence%s drawn at random, never trained on: "
+			    "%lld yes, %lld no, %lld detected) has no estimate to check yet.",
+			    (long long)o->audit_tagged, o->audit_tagged == 1 ? "" : "s",
+			    (long long)o->audit_yes, (long long)(o->audit_tagged - o->audit_yes),
+			    (long long)o->audit_detected);
+		o->audit_note = sbuf_take(&b);
 	} else if (o->audit_tagged > 0) {
-		sbuf_printf(&b, "The audit sample (%lld sentences drawn at random, never trained on) "
-			    "agrees with the estimate as far as it can tell.", (long long)o->audit_tagged);
+		sbuf_printf(&b, "The audit sample (%lld sentence%s drawn at random, never trained on) "
+			    "agrees with the estimate as far as it can tell.", (long long)o->audit_tagged,
+			    o->audit_tagged == 1 ? "" : "s");
 		o->audit_note = sbuf_take(&b);
 	}
 	sbuf_free(&b);
