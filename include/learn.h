@@ -107,6 +107,9 @@ struct learn_overview {
 	int rounds;		/* rounds completed */
 	int64_t yes, no, unsure; /* tags */
 	int64_t examples;
+	/* The YES and NO tags and examples the model was built from (later ones wait for
+	 * the next version); -1 when the model does not say. */
+	int64_t model_yes, model_no, model_examples;
 	double threshold;	/* operating threshold on the score (NAN without a model) */
 	/* Estimates on calls the model has not seen; NAN before a model exists. */
 	double precision, recall;

@@ -78,6 +78,26 @@ RC=$?
 rc_is 0
 json_ok 'len(d) == 2 and all(0 <= x["score"] <= 1 for x in d)'
 
+# ------------------------------------------------------------------ the overview
+
+case_ "overview: tags made after the model are not counted as what it was built from"
+run overview --db "$W" "$id" --json
+json_ok 'd["model_version"] == 1 and d["model_tags"] == {"yes": d["tags"]["yes"], "no": d["tags"]["no"]}'
+keep built_from
+run round --db "$W" "$id" --json
+answer_round no
+head -n 2 "$TMP/tags.txt" >"$TMP/two.txt"
+run tag --db "$W" "$id" --file "$TMP/two.txt"
+rc_is 0
+run overview --db "$W" "$id" --json
+json_ok 'd["model_tags"] == json.load(open("'"$TMP/built_from"'"))["model_tags"]'
+json_ok 'd["tags"]["no"] == json.load(open("'"$TMP/built_from"'"))["tags"]["no"] + 2'
+yes1=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["tags"]["yes"], d["tags"]["no"])' "$TMP/built_from")
+run overview --db "$W" "$id"
+rc_is 0
+out_has "model version 1, from $(echo "$yes1" | cut -d' ' -f1) yes / $(echo "$yes1" | cut -d' ' -f2) no tags and 5 examples"
+out_has "since then: $(echo "$yes1" | cut -d' ' -f1) yes / $(($(echo "$yes1" | cut -d' ' -f2) + 2)) no tags and 5 examples in all"
+
 # ------------------------------------------------------------------ trackers with no calls
 
 case_ "train: a tracker whose settings leave no sentence says so, and writes nothing"

@@ -490,6 +490,14 @@ static int run_overview(struct cli *c, int argc, char **argv)
 		cJSON_AddNumberToObject(tags, "unsure", (double)o->unsure);
 		cJSON_AddItemToObject(j, "tags", tags);
 		cJSON_AddNumberToObject(j, "examples", (double)o->examples);
+		if (o->model_version && o->model_yes >= 0) {
+			cJSON *mt = cJSON_CreateObject();
+			cJSON_AddNumberToObject(mt, "yes", (double)o->model_yes);
+			cJSON_AddNumberToObject(mt, "no", (double)o->model_no);
+			cJSON_AddItemToObject(j, "model_tags", mt);
+		} else {
+			cJSON_AddNullToObject(j, "model_tags");
+		}
 		add_num(j, "precision", o->precision);
 		add_num(j, "recall", o->recall);
 		cJSON_AddItemToObject(j, "precision_ci", pair(o->precision_lo, o->precision_hi));
@@ -523,10 +531,19 @@ static int run_overview(struct cli *c, int argc, char **argv)
 		       "model is built after round %d\n", (long long)o->yes, (long long)o->no,
 		       (long long)o->unsure, o->rounds, cli_s(o->rounds), LEARN_FIRST_MODEL_ROUND);
 	} else {
+		/* what the model was built from: tags and examples since then wait for the
+		 * next version */
+		long long my = o->model_yes >= 0 ? o->model_yes : o->yes;
+		long long mn = o->model_no >= 0 ? o->model_no : o->no;
+		long long me = o->model_examples >= 0 ? o->model_examples : o->examples;
 		printf("model version %d%s, from %lld yes / %lld no tag%s and %lld example%s\n",
-		       o->model_version, o->provisional ? " (provisional)" : "", (long long)o->yes,
-		       (long long)o->no, cli_s(o->yes + o->no), (long long)o->examples,
-		       cli_s(o->examples));
+		       o->model_version, o->provisional ? " (provisional)" : "", my, mn,
+		       cli_s(my + mn), me, cli_s(me));
+		if (my != o->yes || mn != o->no || me != o->examples)
+			printf("since then: %lld yes / %lld no tag%s and %lld example%s in all "
+			       "(`tracker train %lld` builds a new version from them)\n",
+			       (long long)o->yes, (long long)o->no, cli_s(o->yes + o->no),
+			       (long long)o->examples, cli_s(o->examples), id);
 		if (draft)
 			printf("a draft, not published: model version %d is live (`tracker compare "
 			       "%lld`, `tracker publish %lld`)\n", live, id, id);

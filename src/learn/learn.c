@@ -558,6 +558,7 @@ int learn_overview_get(store *st, const struct learn_index *ix, int64_t tracker,
 	o->precision_lo = o->precision_hi = o->recall_lo = o->recall_hi = NAN;
 	o->audit_precision = o->audit_recall = o->change = o->est_detections = NAN;
 	o->scope_sentences = (int64_t)d.pool.n;
+	o->model_yes = o->model_no = o->model_examples = -1;
 	for (size_t i = 0; i < d.n_tags; i++) {
 		o->yes += d.tags[i].label == STORE_TAG_YES;
 		o->no += d.tags[i].label == STORE_TAG_NO;
@@ -586,6 +587,15 @@ int learn_overview_get(store *st, const struct learn_index *ix, int64_t tracker,
 		o->held_out = (int64_t)json_num(r, "held_out");
 		o->change = json_num(r, "change");
 		double prev_change = json_num(r, "previous_change");
+		double my = json_num(r, "yes"), mn = json_num(r, "no");
+		const cJSON *rex = cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(r, "recipe"), "examples");
+		if (!isnan(my) && !isnan(mn)) {
+			o->model_yes = (int64_t)my;
+			o->model_no = (int64_t)mn;
+		}
+		if (cJSON_IsArray(rex))
+			o->model_examples = cJSON_GetArraySize(rex);
 		cJSON_Delete(r);
 		if (isnan(o->change))
 			o->advice = xstrdup("This is the first model: tag another round to see whether "
