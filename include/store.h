@@ -283,6 +283,9 @@ struct store_example {
 	int64_t created;
 };
 
+/* The longest example sentence, in bytes: an example is one sentence. */
+#define STORE_EXAMPLE_MAX 500
+
 int store_example_add(store *st, int64_t tracker, const char *text, int64_t *id,
 		      char *err, size_t errlen);
 int store_example_update(store *st, int64_t example, const char *text, char *err, size_t errlen);

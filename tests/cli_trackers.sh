@@ -313,6 +313,22 @@ out_matches "^$short_id +é{27}  needs examples "
 run delete --db "$W" "$long_id"
 run delete --db "$W" "$short_id"
 
+case_ "examples edit: more than 500 characters is refused as add refuses it; edit and delete without an ID say what they take"
+run examples --db "$W" "$id1" list --json
+keep examples_before_edit
+ex1=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["id"])' "$OUT")
+run examples --db "$W" "$id1" edit "$ex1" "$(python3 -c 'print("x" * 501)')"
+rc_is 1
+err_has "example $ex1: the example is 501 characters; give one sentence"
+run examples --db "$W" "$id1" delete
+rc_is 2
+err_has "delete takes the example's ID (IDs: \`tracker examples TRACKER list\`)"
+run examples --db "$W" "$id1" edit "$ex1"
+rc_is 2
+err_has "edit takes the example's ID and its new text"
+run examples --db "$W" "$id1" list --json
+same_as examples_before_edit
+
 case_ "delete: removes the tracker with its examples"
 run delete --db "$W" "$id1"
 rc_is 0

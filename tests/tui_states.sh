@@ -218,6 +218,32 @@ check wait_for ex "5 of at least 5 ✓ (at most 100) · t continues tagging: rou
 check tracker round --db "$WS" "$BUDGET" >/dev/null
 keys ex C-l
 check wait_for ex "t continues tagging: round 2, under way"
+step "examples: one of more than 500 characters is refused when added, edited or pasted, as on the command line"
+LONG_EX=$(python3 -c 'print("We have no budget " * 30, end="")')
+keys ex a
+check wait_for ex "Add an example"
+type_text ex "$LONG_EX"
+keys ex Enter
+check wait_for ex "That is 539 characters: an example is one sentence (at most 500)."
+keys ex Escape
+keys ex e
+check wait_for ex "Edit the example"
+keys ex C-u
+type_text ex "$LONG_EX"
+keys ex Enter
+check wait_for ex "That is 539 characters: an example is one sentence (at most 500)."
+keys ex Escape
+keys ex b
+check wait_for ex "0 lines with text"
+type_text ex "Budget is tight this year."
+keys ex Enter
+type_text ex "$LONG_EX"
+keys ex C-s
+check wait_for ex "Line 2 is 539 characters: an example is one sentence (at most 500)."
+keys ex Escape
+check wait_for ex "Example sentences for"
+check test "$(tracker examples --db "$WS" "$BUDGET" list | wc -l)" = 5
+check test "$(tracker examples --db "$WS" "$BUDGET" list | grep -c 'no budget We have\|Budget is tight')" = 0
 keys ex q q
 check exits_clean ex
 

@@ -1245,7 +1245,7 @@ static int export_settings(struct cli *c, const char *file, const cJSON *o,
 					file, i, shown(v, buf, sizeof(buf)));
 		if (!ingest_utf8_valid(v->valuestring, strlen(v->valuestring)))
 			return cli_fail("%s: \"example_sentences\"[%d]: invalid UTF-8", file, i);
-		if (strlen(v->valuestring) > 500)
+		if (strlen(v->valuestring) > STORE_EXAMPLE_MAX)
 			return cli_fail("%s: \"example_sentences\"[%d] is %zu characters; give one "
 					"sentence", file, i, strlen(v->valuestring));
 		i++;

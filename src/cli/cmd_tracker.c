@@ -596,7 +596,7 @@ static int examples_add(struct cli *c, long long id, char **texts, int n, const 
 			rc = cli_fail("%sinvalid UTF-8", where);
 			goto out;
 		}
-		if (len > 500) {
+		if (len > STORE_EXAMPLE_MAX) {
 			rc = cli_fail("%sthe example is %zu characters; give one sentence", where, len);
 			goto out;
 		}
@@ -712,8 +712,10 @@ static int run_examples(struct cli *c, int argc, char **argv)
 		int edit = !strcmp(verb, "edit");
 		if (npos != (edit ? 4 : 3)) {
 			free(pos);
-			return cli_usage_error(c, edit ? "examples TRACKER edit ID TEXT"
-						       : "examples TRACKER delete ID");
+			return cli_usage_error(c, edit ? "edit takes the example's ID and its new text "
+							 "(IDs: `tracker examples TRACKER list`)"
+						       : "delete takes the example's ID (IDs: `tracker "
+							 "examples TRACKER list`)");
 		}
 		long long eid = strtoll(pos[2], NULL, 10);
 		if (store_examples_list(c->st, id, &ex, &n, err, sizeof(err)) < 0) {
@@ -729,6 +731,10 @@ static int run_examples(struct cli *c, int argc, char **argv)
 				      id, pos[2], id);
 		} else if (edit && (!*pos[3] || !ingest_utf8_valid(pos[3], strlen(pos[3])))) {
 			rc = cli_fail("an example must be non-empty UTF-8 text");
+		} else if (edit && strlen(pos[3]) > STORE_EXAMPLE_MAX) {
+			/* as add has it */
+			rc = cli_fail("example %lld: the example is %zu characters; give one sentence",
+				      eid, strlen(pos[3]));
 		} else if (store_begin(c->st, err, sizeof(err)) < 0 ||
 			   (edit ? store_example_update(c->st, eid, pos[3], err, sizeof(err))
 				 : store_example_delete(c->st, eid, err, sizeof(err))) < 0 ||

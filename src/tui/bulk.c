@@ -131,7 +131,8 @@ static int submit(struct bulk *b, struct tui *app)
 		seen[nseen++] = tui_example_key(ex[i].text);
 	store_examples_free(ex, nex);
 	size_t existing = nseen;
-	int blank = 0, dups = 0, multi = 0, lines = 0;
+	int blank = 0, dups = 0, multi = 0, lines = 0, too_long = 0;
+	size_t too_long_len = 0;
 	char **add = xcalloc((size_t)b->n + 1, sizeof(char *));
 	int nadd = 0;
 	for (int i = 0; i < b->n; i++) {
@@ -157,9 +158,16 @@ static int submit(struct bulk *b, struct tui *app)
 		size_t len = strlen(t);
 		while (len && (t[len - 1] == ' ' || t[len - 1] == '\t'))
 			len--;
+		if (len > STORE_EXAMPLE_MAX && !too_long)
+			too_long = i + 1, too_long_len = len;
 		add[nadd++] = xstrndup(t, len);
 	}
 	int rc = TUI_REDRAW;
+	if (too_long) {
+		snprintf(b->err, sizeof(b->err), "Line %d is %zu characters: an example is one "
+			 "sentence (at most %d).", too_long, too_long_len, STORE_EXAMPLE_MAX);
+		goto out;
+	}
 	if (lines > LEARN_MAX_EXAMPLES) {
 		snprintf(b->err, sizeof(b->err), "%d lines: paste at most %d at a time.", lines,
 			 LEARN_MAX_EXAMPLES);
