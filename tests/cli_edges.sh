@@ -172,4 +172,33 @@ run overview --db "$U" "$all" --json
 json_ok 'd["precision"] is None and d["audit"]["tagged"] > 0'
 json_ok '"no estimate to check yet" in d["audit"]["note"] and "agrees" not in d["audit"]["note"]'
 
+# ------------------------------------------------------------------ one sentence, said everywhere
+
+S="$TMP/s.db"
+python3 - "$TMP/same.jsonl" <<'PY'
+import json, sys
+with open(sys.argv[1], "w") as f:
+    for i in range(40):
+        tr = [{"speaker": "a" if u % 2 == 0 else "b", "start_ms": u * 3000, "end_ms": u * 3000 + 2500,
+               "text": "Can you do better on the price?"} for u in range(30)]
+        f.write(json.dumps({"id": "s-%d" % i, "title": "t", "started": "2026-%02d-10T10:00:00Z" % (1 + i % 11),
+                            "scope": "external", "meta": {"team": "A"},
+                            "parties": [{"id": "a", "name": "Rep", "affiliation": "company"},
+                                        {"id": "b", "name": "Buyer", "affiliation": "customer"}],
+                            "transcript": tr}) + "\n")
+PY
+run import --db "$S" "$TMP/same.jsonl"
+[ "$RC" = 0 ] || { cat "$ERR"; exit 1; }
+
+case_ "round: when the only sentence is an example, says so (not that it was tagged); nothing written"
+run create --db "$S" --name Said
+said=$(cat "$OUT")
+add_examples "$S" "$said"
+before=$(digest "$S")
+run round --db "$S" "$said"
+rc_is 1
+err_has "no sentence is left to ask"
+err_has "says the same as a tagged sentence or an example"
+check "the workspace changed" [ "$(digest "$S")" = "$before" ]
+
 finish

@@ -261,7 +261,8 @@ int sampler_build(const struct learn_index *ix, const struct tdata *d, int numbe
 	if (n == 0) {
 		free(cand);
 		return errf(err, errlen, "no sentence is left to ask: every sentence in this "
-			    "tracker's calls has been tagged or repeats a tagged one");
+			    "tracker's calls has been tagged, or says the same as a tagged sentence "
+			    "or an example");
 	}
 	int phase = number <= 1 ? 0 : number <= LEARN_FIRST_MODEL_ROUND ? 1 : 2;
 	double *q[C_COUNT], *key = xmalloc(n * sizeof(double));
