@@ -201,4 +201,21 @@ err_has "no sentence is left to ask"
 err_has "says the same as a tagged sentence or an example"
 check "the workspace changed" [ "$(digest "$S")" = "$before" ]
 
+case_ "round: the one sentence there is to ask is asked to train on, not kept back for the audit"
+run create --db "$S" --name Other
+other=$(cat "$OUT")
+run examples --db "$S" "$other" add "Is there any discount for two years?" "Could you knock a bit off?" \
+	"What is the best price you can give?" "Any chance of a lower rate?" "Lower the fee?"
+run round --db "$S" "$other" --json
+rc_is 0
+json_ok 'len(d["items"]) == 1 and d["items"][0]["text"] == "Can you do better on the price?"'
+answer_round yes
+run tag --db "$S" "$other" --file "$TMP/tags.txt"
+rc_is 0
+out_has "the round is complete"
+run train --db "$S" "$other"
+rc_is 0
+run overview --db "$S" "$other" --json
+json_ok 'd["tags"]["yes"] == 1 and d["audit"]["tagged"] == 0'
+
 finish

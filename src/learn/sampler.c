@@ -359,6 +359,22 @@ int sampler_build(const struct learn_index *ix, const struct tdata *d, int numbe
 		it[got].method = (char *)method_names[best];
 		got++;
 	}
+	/* Near-duplicates can leave a round far shorter than its candidates promised: one too
+	 * short for an audit sample asks every item to train on, as a short round does. */
+	if (got < 10 && n_audit) {
+		for (size_t j = 0; j < got && j < n_audit; j++) {
+			it[j].audit = 0;
+			it[j].method = (char *)method_names[C_EXPLORE];
+			which[j] = 0;
+		}
+		for (size_t j = 0; j < got && j < n_audit; j++)
+			for (size_t i = 0; i < n; i++)
+				if (cand[i] == it[j].sentence) {
+					which[j] = i;
+					break;
+				}
+		n_audit = 0;
+	}
 	/* Inclusion probability after the draws that were made. */
 	size_t drawn = got - (got < n_audit ? got : n_audit);
 	for (size_t j = n_audit; j < got; j++) {
