@@ -218,4 +218,12 @@ rc_is 0
 run overview --db "$S" "$other" --json
 json_ok 'd["tags"]["yes"] == 1 and d["audit"]["tagged"] == 0'
 
+case_ "score and overview agree on the one sentence: detected everywhere exactly when its text matches"
+keep same_overview
+printf 'Can you do better on the price?\n' >"$TMP/one.txt"
+run score --db "$S" "$other" --file "$TMP/one.txt" --json
+rc_is 0
+json_ok '(json.load(open("'"$TMP/same_overview"'"))["detections"] == 1200) == d[0]["match"]'
+json_ok 'json.load(open("'"$TMP/same_overview"'"))["detections"] in (0, 1200)'
+
 finish

@@ -143,17 +143,22 @@ void feats_from_infos(const struct learn_index *ix, const struct tok_info *t, si
 	}
 	if (n == 0)
 		return;
-	double cv = 0, nd = 0;
+	double cv = 0, nd = 0, nb = 0;
 	for (int k = 0; k < d; k++) {
 		f->d[k] /= (float)n;
 		cv += (double)f->d[k] * ix->common[k];
+		nb += (double)f->d[k] * f->d[k];
 	}
 	for (int k = 0; k < d; k++) {
 		f->d[k] -= (float)cv * ix->common[k];
 		nd += (double)f->d[k] * f->d[k];
 	}
 	f->cv = (float)cv;
-	f->norm_d = (float)sqrt(nd);
+	/* A sentence that is all common component (a workspace that says one thing over
+	 * and over) leaves only rounding behind: normalised, that noise would point
+	 * anywhere, and the fast scorer and a text's own features would disagree on it. It
+	 * has no direction of its own, so no sentence vector. */
+	f->norm_d = nd > 1e-8 * nb ? (float)sqrt(nd) : 0;
 }
 
 void feats_of_sentence(const struct learn_index *ix, int64_t id, struct feats *f)
