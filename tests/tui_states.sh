@@ -140,6 +140,11 @@ cut = [l for l in rows if len(l) == 80 and not l.endswith("…") and not l.endsw
 sys.exit("cut without an ellipsis: %r" % cut if cut else 0)
 EOF
 
+step "overview: the count of sentences in its calls is written with thousands separated, as on the home screen"
+SCOPE=$(tracker overview --db "$WS" "$ID" --json | json 'j["scope_sentences"]')
+check test "$SCOPE" -ge 1000
+check grep -q "of the $(python3 -c 'import sys; print("{:,}".format(int(sys.argv[1])))' "$SCOPE") sentences in its calls" "$W/overview80.txt"
+
 step "80 columns: the overview's advice on more rounds shows whole, as the command line gives it"
 tracker overview --db "$WS" "$ID" --json | json 'j["stability"]["advice"]' >"$W/advice.txt"
 check test -s "$W/advice.txt"

@@ -285,6 +285,19 @@ void tui_date(const char *iso, int64_t unix_s, char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%d", &tm);
 }
 
+void tui_thousands(int64_t v, char *buf, size_t len)
+{
+	char raw[32];
+	snprintf(raw, sizeof(raw), "%lld", (long long)v);
+	size_t n = strlen(raw), j = 0;
+	for (size_t i = 0; i < n && j + 2 < len; i++) {
+		if (i && (n - i) % 3 == 0 && raw[0] != '-')
+			buf[j++] = ',';
+		buf[j++] = raw[i];
+	}
+	buf[j] = '\0';
+}
+
 void tui_pct(double x, char *buf, size_t len)
 {
 	if (isnan(x))

@@ -237,6 +237,8 @@ attr_t tui_color(struct tui *app, int color);
 void tui_clock(int64_t ms, char *buf, size_t len);
 /* "2026-03-02" of an ISO time or unix seconds. */
 void tui_date(const char *iso, int64_t unix_s, char *buf, size_t len);
+/* 18081 as "18,081", as the screens write counts. */
+void tui_thousands(int64_t v, char *buf, size_t len);
 /* "90%" or "–" for NAN. */
 void tui_pct(double x, char *buf, size_t len);
 /* Value of a call's metadata key, or "". */

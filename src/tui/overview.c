@@ -224,9 +224,13 @@ static void overview_draw(void *state, struct tui *app)
 		snprintf(line, sizeof(line), "it finds about %.0f of every 10 times it is said",
 			 o->recall * 10);
 		tui_put(y++, x < 28 ? 28 : x + 2, w - 28, line, A_NORMAL, 0);
-		snprintf(line, sizeof(line), "From %d held-out splits scoring %lld tagged sentences; "
-			 "it would detect about %.0f of the %lld sentences in its calls.", o->splits,
-			 (long long)o->held_out, o->est_detections, (long long)o->scope_sentences);
+		char held[32], det[32], scope[32];
+		tui_thousands(o->held_out, held, sizeof(held));
+		tui_thousands((int64_t)llround(o->est_detections), det, sizeof(det));
+		tui_thousands(o->scope_sentences, scope, sizeof(scope));
+		snprintf(line, sizeof(line), "From %d held-out splits scoring %s tagged sentences; "
+			 "it would detect about %s of the %s sentences in its calls.", o->splits,
+			 held, det, scope);
 		y += tui_wrap(y, 1, w - 2, 2, line, tui_color(app, C_DIM), 0, 1);
 	} else {
 		tui_put(y++, 0, w, " Too few YES and NO tags for estimates yet: tag another round.",

@@ -101,20 +101,6 @@ static void settings_line(const struct store_settings *st, char *buf, size_t len
 	sbuf_free(&b);
 }
 
-/* 18081 as "18,081". */
-static void thousands(int64_t v, char *buf, size_t len)
-{
-	char raw[32];
-	snprintf(raw, sizeof(raw), "%lld", (long long)v);
-	size_t n = strlen(raw), j = 0;
-	for (size_t i = 0; i < n && j + 2 < len; i++) {
-		if (i && (n - i) % 3 == 0 && raw[0] != '-')
-			buf[j++] = ',';
-		buf[j++] = raw[i];
-	}
-	buf[j] = '\0';
-}
-
 /* The estimates the list shows: the live model's once a tracker is active (a draft's
  * wait in the details), else the newest model's. */
 static double shown_precision(const struct store_tracker *t)
@@ -204,8 +190,8 @@ static void trackers_draw(void *state, struct tui *app)
 	char line[512], a[32], b[32], calls[32], sents[32];
 	const char *base = strrchr(app->db, '/');
 	base = base ? base + 1 : app->db;
-	thousands(s->sum.calls, calls, sizeof(calls));
-	thousands(s->sum.sentences, sents, sizeof(sents));
+	tui_thousands(s->sum.calls, calls, sizeof(calls));
+	tui_thousands(s->sum.sentences, sents, sizeof(sents));
 	tui_date(NULL, s->sum.first_unix, a, sizeof(a));
 	tui_date(NULL, s->sum.last_unix, b, sizeof(b));
 	snprintf(line, sizeof(line), " Workspace %s: %s call%s (%lld external, %lld internal) · %s "
