@@ -2221,6 +2221,9 @@ static void test_limit(struct learn_index *ix, int64_t model_of)
 	store_rollback(W.st);
 	CHECK_HAS(err, "100");
 	CHECK_HAS(err, "active");
+	/* there is no deactivating: it names what there is */
+	CHECK_MSG(!contains(err, "deactivate"), "\"%s\" names an operation that does not exist", err);
+	CHECK_HAS(err, "delete one");
 	struct store_tracker *t = tracker_get(extra);
 	CHECK(!t->active && t->n_detections == 0);
 	store_tracker_free(t);

@@ -759,7 +759,8 @@ int learn_activate(store *st, const struct learn_index *ix, int64_t tracker, int
 		active += all[i].active && all[i].id != tracker;
 	if (active >= LEARN_MAX_ACTIVE) {
 		errf(err, errlen, "%d trackers are active already, the most there can be at once; "
-		     "deactivate one before activating '%s'", active, t->live.name);
+		     "delete one that is no longer needed before activating '%s'", active,
+		     t->live.name);
 		goto out;
 	}
 	int has = current_model(st, ix, tracker, 0, &row, &m, err, errlen);
