@@ -151,7 +151,7 @@ const struct tui_keydef tui_keys[] = {
 	{"global", 'q', ACT_BACK, "back", "back"},
 	{"global", KEY_ESC, ACT_CANCEL, "cancel long work, or go back", NULL},
 	{"global", KEY_CTRL('l'), ACT_REFRESH, "reload and redraw the screen", NULL},
-	{"global", KEY_CTRL('c'), ACT_QUIT, "quit the app (nothing typed is lost)", NULL},
+	{"global", KEY_CTRL('c'), ACT_QUIT, "quit the app: tags are kept, unsaved text is not", NULL},
 	{"global", KEY_CTRL('z'), ACT_SUSPEND, "suspend the app (fg brings it back)", NULL},
 	{NULL, 0, ACT_NONE, NULL, NULL},
 };
