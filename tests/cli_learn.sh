@@ -205,4 +205,14 @@ run round --db "$W" "$small" --json
 rc_is 1
 err_matches "no (more )?sentence|left"
 
+case_ "examples: below 5 after rounds were tagged, what is needed is for the next round, not the first"
+run examples --db "$W" "$id" list --json
+for ex in $(python3 -c 'import json,sys; print(" ".join(str(e["id"]) for e in json.load(open(sys.argv[1]))[3:]))' "$OUT"); do
+	run examples --db "$W" "$id" delete "$ex"
+	rc_is 0
+done
+run examples --db "$W" "$id" add "Any room on the price for a two-year deal?"
+rc_is 0
+out_is "added 1 example (4 in all); 1 more needed before the next round"
+
 finish

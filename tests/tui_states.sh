@@ -223,6 +223,14 @@ check wait_for ex "5 of at least 5 ✓ (at most 100) · t continues tagging: rou
 check tracker round --db "$WS" "$BUDGET" >/dev/null
 keys ex C-l
 check wait_for ex "t continues tagging: round 2, under way"
+step "examples: below 5 after a round, the screen asks for more before the next round, not the first"
+keys ex d
+check wait_for ex "Delete example 1"
+keys ex y
+check wait_for ex "4 of at least 5: add 1 more before the next round"
+check tracker examples --db "$WS" "$BUDGET" add "We have no budget for this year." >/dev/null
+keys ex C-l
+check wait_for ex "t continues tagging: round 2, under way"
 step "examples: one of more than 500 characters is refused when added, edited or pasted, as on the command line"
 LONG_EX=$(python3 -c 'print("We have no budget " * 30, end="")')
 keys ex a

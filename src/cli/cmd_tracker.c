@@ -641,8 +641,13 @@ static int examples_add(struct cli *c, long long id, char **texts, int n, const 
 	if (dropped)
 		printf(", %zu duplicate%s skipped", dropped, dropped == 1 ? "" : "s");
 	printf(")");
-	if (nex + added < LEARN_MIN_EXAMPLES)
-		printf("; %zu more needed before the first round", LEARN_MIN_EXAMPLES - nex - added);
+	if (nex + added < LEARN_MIN_EXAMPLES) {
+		struct store_tracker *t = NULL;
+		int rounds = store_tracker_get(c->st, id, &t, err, sizeof(err)) == 0 ? t->rounds : 0;
+		store_tracker_free(t);
+		printf("; %zu more needed before the %s round", LEARN_MIN_EXAMPLES - nex - added,
+		       rounds ? "next" : "first");
+	}
 	putchar('\n');
 out:
 	for (size_t i = 0; i < nseen; i++)

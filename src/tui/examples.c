@@ -144,8 +144,9 @@ static void examples_draw(void *state, struct tui *app)
 			snprintf(line, sizeof(line), " %zu of at least %d ✓ · %s", e->n,
 				 LEARN_MIN_EXAMPLES, next);
 	} else
-		snprintf(line, sizeof(line), " %zu of at least %d: add %zu more before the first round",
-			 e->n, LEARN_MIN_EXAMPLES, LEARN_MIN_EXAMPLES - e->n);
+		snprintf(line, sizeof(line), " %zu of at least %d: add %zu more before %s round",
+			 e->n, LEARN_MIN_EXAMPLES, LEARN_MIN_EXAMPLES - e->n,
+			 e->next_round == 1 ? "the first" : "the next");
 	tui_put(y++, 0, w, line, e->n >= LEARN_MIN_EXAMPLES ? tui_color(app, C_YES)
 							    : tui_color(app, C_WARN), 0);
 	y += tui_wrap(y, 1, w - 2, 2, "Tips: keep each short and to one sentence, say it the way "
