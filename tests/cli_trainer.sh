@@ -387,7 +387,7 @@ run compare --db "$W" "$id"
 rc_is 0
 out_has "live:  model version 1"
 out_has "draft: model version 2"
-out_matches "publishing makes [0-9]+ detections? of [0-9]+ now"
+out_matches "^publishing stores [0-9]+ detections? \([0-9]+ now\)$"
 python3 - "$TMP" <<'PY' >"$TMP/.compare" 2>&1 || fail "$(tail -n 3 "$TMP/.compare")"
 import json, sys
 tmp = sys.argv[1]

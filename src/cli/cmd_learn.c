@@ -850,7 +850,7 @@ static int run_compare(struct cli *c, int argc, char **argv)
 	       (long long)k->draft_detections);
 	printf("  %lld by both, %lld only by the draft, %lld only live\n", (long long)k->both,
 	       (long long)k->only_draft, (long long)k->only_live);
-	printf("publishing makes %lld detection%s of %lld now\n", (long long)k->draft_total,
+	printf("publishing stores %lld detection%s (%lld now)\n", (long long)k->draft_total,
 	       cli_s(k->draft_total), (long long)k->live_total);
 	if (k->n_gained) {
 		printf("\nonly the draft detects, for example:\n");
