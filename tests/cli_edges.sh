@@ -78,6 +78,29 @@ RC=$?
 rc_is 0
 json_ok 'len(d) == 2 and all(0 <= x["score"] <= 1 for x in d)'
 
+case_ "score --file on a directory exits 1 saying so, instead of scoring nothing"
+run score --db "$W" "$id" --file "$TMP"
+rc_is 1
+err_has "$TMP: Is a directory"
+out_is_empty
+
+case_ "score: a NUL byte in a line names the line, instead of cutting the text there unseen"
+printf 'Can you do better on the price?\nwhat about\000 a discount\n' >"$TMP/nul.txt"
+run score --db "$W" "$id" --file "$TMP/nul.txt"
+rc_is 1
+err_has "$TMP/nul.txt:2: a NUL byte"
+out_is_empty
+
+case_ "score: a byte order mark before the first line is not part of its text"
+printf '\357\273\277Can you do better on the price?\r\nThanks for joining today.\r\n' >"$TMP/bom.txt"
+run score --db "$W" "$id" --file "$TMP/bom.txt" --json
+rc_is 0
+json_ok '[x["text"] for x in d] == ["Can you do better on the price?", "Thanks for joining today."]'
+keep bom_scores
+printf 'Can you do better on the price?\nThanks for joining today.\n' >"$TMP/plain.txt"
+run score --db "$W" "$id" --file "$TMP/plain.txt" --json
+same_as bom_scores
+
 # ------------------------------------------------------------------ the overview
 
 case_ "overview: tags made after the model are not counted as what it was built from"

@@ -604,20 +604,37 @@ static int run_score(struct cli *c, int argc, char **argv)
 	if (!f)
 		return cli_fail("%s: %s", file, strerror(errno));
 	char **lines = NULL, *line = NULL;
-	size_t n = 0, cap = 0, lcap = 0;
+	size_t n = 0, cap = 0, lcap = 0, nul_line = 0;
 	ssize_t len;
+	errno = 0;
 	while ((len = getline(&line, &lcap, f)) >= 0) {
 		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 			line[--len] = '\0';
+		if (!nul_line && memchr(line, '\0', (size_t)len))
+			nul_line = n + 1;	/* the text would end there unseen */
+		/* a byte order mark is how some editors begin a UTF-8 file, not text */
+		size_t skip = n == 0 && len >= 3 && !memcmp(line, "\xEF\xBB\xBF", 3) ? 3 : 0;
 		xgrow(&lines, &cap, n + 1, sizeof(char *));
-		lines[n++] = xstrdup(line);
+		lines[n++] = xstrdup(line + skip);
 	}
+	/* a directory, a read error: not an empty input */
+	int read_errno = ferror(f) ? (errno ? errno : EIO) : 0;
 	free(line);
 	if (f != stdin)
 		fclose(f);
+	if (read_errno) {
+		rc = cli_fail("%s: %s", file && strcmp(file, "-") ? file : "stdin", strerror(read_errno));
+		goto out;
+	}
+	if (nul_line) {
+		rc = cli_fail("%s:%zu: a NUL byte: not text", file && strcmp(file, "-") ? file : "stdin",
+			      nul_line);
+		goto out;
+	}
 	for (size_t i = 0; i < n; i++)
 		if (!ingest_utf8_valid(lines[i], strlen(lines[i]))) {
-			rc = cli_fail("%s:%zu: invalid UTF-8", file ? file : "stdin", i + 1);
+			rc = cli_fail("%s:%zu: invalid UTF-8", file && strcmp(file, "-") ? file : "stdin",
+				      i + 1);
 			goto out;
 		}
 	struct learn_index *ix = open_index(c);
