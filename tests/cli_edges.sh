@@ -121,6 +121,14 @@ rc_is 0
 out_has "model version 1, from $(echo "$yes1" | cut -d' ' -f1) yes / $(echo "$yes1" | cut -d' ' -f2) no tags and 5 examples"
 out_has "since then: $(echo "$yes1" | cut -d' ' -f1) yes / $(($(echo "$yes1" | cut -d' ' -f2) + 2)) no tags and 5 examples in all"
 
+case_ "tag --file: a byte order mark before the first line is not part of its sentence id"
+run round --db "$W" "$id" --json
+answer_round no
+head -n 1 "$TMP/tags.txt" | sed '1s/^/\xef\xbb\xbf/' >"$TMP/bomtags.txt"
+run tag --db "$W" "$id" --file "$TMP/bomtags.txt"
+rc_is 0
+out_has "tagged 1 sentence (0 yes, 1 no, 0 unsure)"
+
 # ------------------------------------------------------------------ trackers with no calls
 
 case_ "train: a tracker whose settings leave no sentence says so, and writes nothing"
