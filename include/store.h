@@ -95,12 +95,18 @@ struct store_call_in {
 	size_t n_sentences;
 };
 
-/* Inserts a call, replacing one with the same ext_id (its sentences, tags on them and
- * detections go with it). *call_id gets the call's row id; its sentence ids are
- * consecutive from *first_id (either pointer may be NULL). *replaced is set to 1 when a
- * call was replaced. Needs an open transaction. */
+/* Inserts a call, replacing one with the same ext_id. The tags, round items and tag
+ * changes on the old call's sentences move to the new sentence with the same text (the
+ * one at the same place, else the nearest); those on a sentence the new call no longer
+ * has go with the old call, as its detections do (store_call_put_carried() counts both).
+ * *call_id gets the call's row id; its sentence ids are consecutive from *first_id
+ * (either pointer may be NULL). *replaced is set to 1 when a call was replaced. Needs an
+ * open transaction. */
 int store_call_put(store *st, const struct store_call_in *c, int64_t *call_id,
 		   int64_t *first_id, int *replaced, char *err, size_t errlen);
+/* Tags the last store_call_put that replaced a call kept on the new call's sentences,
+ * and tags it dropped with sentences the new call no longer has. */
+void store_call_put_carried(store *st, int64_t *kept, int64_t *dropped);
 
 /* A call as listed. */
 struct store_call {

@@ -183,6 +183,62 @@ rc_is 0
 run show --db "$W" call-0006 --json
 json_ok 'd["title"] == "Renamed" and d["sentences"] == len(d["transcript"]) and 2 <= d["sentences"] <= 6'
 
+case_ "import: re-importing a call keeps the tags on its sentences, on the same texts, wherever they moved"
+run create --db "$W" --name "Kept tags"
+rc_is 0
+TID=$(cat "$OUT")
+run show --db "$W" call-0007 --json
+keep show7
+S_YES=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["transcript"][2]["sentence"])' "$TMP/show7")
+S_NO=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["transcript"][3]["sentence"])' "$TMP/show7")
+run tag --db "$W" "$TID" "$S_YES" yes
+rc_is 0
+run tag --db "$W" "$TID" "$S_NO" no
+rc_is 0
+# the same call with a line said before all the others
+sed -n 2p "$TMP/b.jsonl" | python3 -c '
+import json, sys
+c = json.loads(sys.stdin.read())
+first = c["transcript"][0]
+c["transcript"].insert(0, dict(first, start_ms=0, end_ms=1, text="Sorry, one more thing first."))
+print(json.dumps(c))' >"$TMP/moved7.jsonl"
+run import --db "$W" "$TMP/moved7.jsonl"
+rc_is 0
+err_has "$TMP/moved7.jsonl:1: call call-0007: replaced the call with the same id, keeping its 2 tags"
+tagged_texts() {
+	python3 - "$W" "$TID" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+for text, label in db.execute("SELECT s.text, t.label FROM tags t JOIN sentences s ON s.id = t.sentence"
+                              " WHERE t.tracker = ? ORDER BY t.label DESC", (int(sys.argv[2]),)):
+    print(["no", "yes", "unsure"][label], text)
+PY
+}
+tagged_texts >"$TMP/tagged_after"
+python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+print("yes", d["transcript"][2]["text"]); print("no", d["transcript"][3]["text"])' "$TMP/show7" >"$TMP/tagged_before"
+check "the tags are on the same texts" cmp -s "$TMP/tagged_before" "$TMP/tagged_after"
+run show --db "$W" call-0007 --json
+json_ok 'd["transcript"][0]["text"] == "Sorry, one more thing first."'
+
+case_ "import: re-importing a call without a tagged sentence says how many tags went with it"
+python3 - "$TMP/moved7.jsonl" "$TMP/show7" <<'PY' >"$TMP/cut7.jsonl"
+import json, sys
+c = json.loads(open(sys.argv[1]).read())
+gone = json.load(open(sys.argv[2]))["transcript"][2]["text"]
+c["transcript"] = [u for u in c["transcript"] if gone not in u["text"]]
+print(json.dumps(c))
+PY
+run import --db "$W" "$TMP/cut7.jsonl"
+rc_is 0
+err_has "$TMP/cut7.jsonl:1: call call-0007: replaced the call with the same id; 1 of its 2 tags went with sentences it no longer has"
+run list --db "$W" --json
+json_ok '[t["tags"] for t in d if t["id"] == '"$TID"'] == [{"yes": 0, "no": 1, "unsure": 0}]'
+run delete --db "$W" "$TID"
+rc_is 0
+
 case_ "import: a missing recording is a warning; the call is imported without it"
 mkdir -p "$TMP/calls"
 python3 - "$TMP/calls/with-audio.json" <<'PY'

@@ -237,13 +237,15 @@ static void test_open(void)
 		CHECK_INT(peek("v1.db", "SELECT COUNT(*) FROM pragma_foreign_key_list('sentences')"), 1);
 		CHECK_INT(peek("v1.db", "SELECT COUNT(*) FROM pragma_table_info('parties') WHERE name = 'channel'"), 1);
 		CHECK_INT(peek("v1.db", "SELECT COUNT(*) FROM sqlite_master WHERE name = 'tag_changes'"), 1);
-		/* and works as before: replacing the call takes the tag with it */
+		/* and works as before: replacing the call with one that no longer has the tagged
+		 * sentence takes the tag with it */
 		int rep = 0;
 		int64_t first2 = 0;
-		put(st, "old", 5000, STORE_SCOPE_EXTERNAL, "East", NULL, 2, &first2, &rep);
+		put(st, "old", 5000, STORE_SCOPE_EXTERNAL, "East", NULL, 1, &first2, &rep);
 		CHECK_INT(rep, 1);
 		CHECK(first2 > first + 2);
 		CHECK_INT(peek("v1.db", "SELECT COUNT(*) FROM tags"), 0);
+		CHECK_INT(peek("v1.db", "SELECT COUNT(*) FROM sentences"), 1);
 		store_close(st);
 	}
 
@@ -494,7 +496,7 @@ static void test_calls(void)
 		store_kvs_free(v, n);
 	}
 
-	TEST("calls: replacing a call takes its tags, round items and detections with it");
+	TEST("calls: replacing a call keeps the tags and round items of the sentences it still has; its detections go");
 	{
 		int64_t t = make_tracker(st, "replace", STORE_SCOPE_ALL);
 		struct store_round_item items[2] = {{.sentence = f1 + 1, .method = "near-example"},
@@ -514,8 +516,21 @@ static void test_calls(void)
 		int64_t c1b = put(st, "c1", 1500, STORE_SCOPE_EXTERNAL, "North", NULL, 2, &nf, &rep);
 		CHECK_INT(rep, 1);
 		CHECK(c1b != c1);
-		CHECK_INT(peek("calls.db", "SELECT COUNT(*) FROM tags"), 1);
-		CHECK_INT(peek("calls.db", "SELECT COUNT(*) FROM round_items"), 1);
+		/* "c1 sentence 1" is in the new transcript too: its tag and item move onto it */
+		CHECK_INT(peek("calls.db", "SELECT COUNT(*) FROM tags"), 2);
+		CHECK_INT(peek("calls.db", "SELECT COUNT(*) FROM round_items"), 2);
+		char q[160];
+		snprintf(q, sizeof(q), "SELECT COUNT(*) FROM tags WHERE sentence = %lld AND label = %d",
+			 (long long)(nf + 1), STORE_TAG_YES);
+		CHECK_INT(peek("calls.db", q), 1);
+		snprintf(q, sizeof(q), "SELECT COUNT(*) FROM round_items WHERE sentence = %lld",
+			 (long long)(nf + 1));
+		CHECK_INT(peek("calls.db", q), 1);
+		int64_t kept = -1, dropped = -1;
+		store_call_put_carried(st, &kept, &dropped);
+		CHECK_INT(kept, 1);
+		CHECK_INT(dropped, 0);
+		/* detections belong to the model that scored the old sentences */
 		CHECK_INT(peek("calls.db", "SELECT COUNT(*) FROM detections"), 1);
 		CHECK_INT(peek("calls.db", "SELECT COUNT(*) FROM sentences"), 9);
 		CHECK_INT(peek("calls.db", "SELECT COUNT(*) FROM call_meta WHERE value = 'East'"), 0);

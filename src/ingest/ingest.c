@@ -404,7 +404,20 @@ static int write_call(store *st, struct build *b, const char *where, struct inge
 	rep->sentences += b->c.n_sentences;
 	if (replaced) {
 		rep->replaced++;
-		note(rep, xasprintf("%s: call %s: replaced the call with the same id", where, b->c.ext_id));
+		int64_t kept, dropped;
+		store_call_put_carried(st, &kept, &dropped);
+		if (dropped)
+			note(rep, xasprintf("%s: call %s: replaced the call with the same id; %lld of its "
+					    "%lld tag%s went with sentences it no longer has", where,
+					    b->c.ext_id, (long long)dropped, (long long)(kept + dropped),
+					    kept + dropped == 1 ? "" : "s"));
+		else if (kept)
+			note(rep, xasprintf("%s: call %s: replaced the call with the same id, keeping "
+					    "its %lld tag%s", where, b->c.ext_id, (long long)kept,
+					    kept == 1 ? "" : "s"));
+		else
+			note(rep, xasprintf("%s: call %s: replaced the call with the same id", where,
+					    b->c.ext_id));
 	}
 	rep->call_ids = xrealloc(rep->call_ids, (rep->n_call_ids + 1) * sizeof(*rep->call_ids));
 	rep->call_ids[rep->n_call_ids++] = call_id;

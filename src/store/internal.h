@@ -10,7 +10,7 @@
 
 /* Cached statements, one slot each. */
 enum {
-	Q_CALL_FIND, Q_CALL_DELETE, Q_CALL_INSERT, Q_META_INSERT, Q_PARTY_INSERT,
+	Q_CALL_FIND, Q_CALL_SET_ASIDE, Q_CALL_INSERT, Q_META_INSERT, Q_PARTY_INSERT,
 	Q_SENTENCE_INSERT, Q_SENTENCE_INSERT_N, Q_MAX_SENTENCE, Q_TAG_ROUND, Q_TAG_SET, Q_TAG_PREV,
 	Q_TAG_CHANGE, Q_ROUND_LEFT, Q_DETECTION_INSERT, Q_NEXT_SENTENCE_SET, Q_COUNT
 };
@@ -20,6 +20,7 @@ struct store {
 	char *path;
 	int depth;			/* nesting of store_begin */
 	sqlite3_stmt *q[Q_COUNT];	/* cached statements, prepared on first use */
+	int64_t carried_tags, dropped_tags;	/* by the last store_call_put that replaced */
 };
 
 /* Prepares a cached statement (reset and unbound) or a fresh one; NULL with err set.

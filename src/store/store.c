@@ -498,6 +498,105 @@ static void bind_sentence(sqlite3_stmt *s, int k, const struct store_call_in *c,
 	sqlite3_bind_text(s, k + 7, x->text ? x->text : "", -1, SQLITE_STATIC);
 }
 
+/* Runs one statement with ?1 bound to id. */
+static int store_exec_id(store *st, const char *sql, int64_t id, const char *op, char *err,
+			 size_t errlen)
+{
+	sqlite3_stmt *s = store_prep(st, sql, err, errlen);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, op, err, errlen);
+}
+
+/* The new call's sentence for an old one: the same text at the same place, else the
+ * nearest one with the same text not taken yet; -1 when none. */
+static long same_sentence(const struct store_call_in *c, const uint8_t *taken, long idx,
+			  const char *text)
+{
+	long n = (long)c->n_sentences;
+	for (long d = 0; idx - d >= 0 || idx + d < n; d++) {
+		long at[2] = {idx - d, idx + d};
+		for (int k = 0; k < (d ? 2 : 1); k++)
+			if (at[k] >= 0 && at[k] < n && !taken[at[k]] &&
+			    !strcmp(c->sentences[at[k]].text ? c->sentences[at[k]].text : "", text))
+				return at[k];
+	}
+	return -1;
+}
+
+struct old_sentence {
+	int64_t id, idx, tags;
+	char *text;
+};
+
+/* Moves what refers to the old call's sentences onto the new call's (first id next). */
+static int carry_tags(store *st, int64_t old, const struct store_call_in *c, int64_t next,
+		      char *err, size_t errlen)
+{
+	static const char *const moves[] = {
+		"UPDATE tags SET sentence = ?2 WHERE sentence = ?1",
+		"UPDATE round_items SET sentence = ?2 WHERE sentence = ?1",
+		"UPDATE tag_changes SET sentence = ?2 WHERE sentence = ?1",
+	};
+	sqlite3_stmt *q = store_prep(st,
+		"SELECT s.id, s.idx, s.text, (SELECT COUNT(*) FROM tags t WHERE t.sentence = s.id)"
+		" FROM sentences s WHERE s.call = ?1 AND (s.id IN (SELECT sentence FROM tags)"
+		" OR s.id IN (SELECT sentence FROM round_items)"
+		" OR s.id IN (SELECT sentence FROM tag_changes)) ORDER BY s.idx", err, errlen);
+	if (!q)
+		return -1;
+	struct old_sentence *o = NULL;
+	size_t n = 0, cap = 0;
+	sqlite3_bind_int64(q, 1, old);
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		xgrow(&o, &cap, n + 1, sizeof(*o));
+		o[n].id = sqlite3_column_int64(q, 0);
+		o[n].idx = sqlite3_column_int64(q, 1);
+		o[n].text = store_col_str(q, 2);
+		o[n].tags = sqlite3_column_int64(q, 3);
+		n++;
+	}
+	sqlite3_finalize(q);
+	sqlite3_stmt *m[3] = {NULL, NULL, NULL};
+	uint8_t *taken = xcalloc(c->n_sentences + 1, 1);
+	int rc = 0;
+	for (int k = 0; k < 3 && rc == 0; k++)
+		if (!(m[k] = store_prep(st, moves[k], err, errlen)))
+			rc = -1;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		long to = same_sentence(c, taken, (long)o[i].idx, o[i].text);
+		if (to < 0) {
+			st->dropped_tags += o[i].tags;
+			continue;
+		}
+		taken[to] = 1;
+		st->carried_tags += o[i].tags;
+		for (int k = 0; k < 3 && rc == 0; k++) {
+			sqlite3_reset(m[k]);
+			sqlite3_bind_int64(m[k], 1, o[i].id);
+			sqlite3_bind_int64(m[k], 2, next + to);
+			if (sqlite3_step(m[k]) != SQLITE_DONE)
+				rc = store_fail(st, "keep the tags of a replaced call", err, errlen);
+		}
+	}
+	for (int k = 0; k < 3; k++)
+		sqlite3_finalize(m[k]);
+	for (size_t i = 0; i < n; i++)
+		free(o[i].text);
+	free(o);
+	free(taken);
+	return rc;
+}
+
+void store_call_put_carried(store *st, int64_t *kept, int64_t *dropped)
+{
+	*kept = st->carried_tags;
+	*dropped = st->dropped_tags;
+}
+
 /* Sentence ids are never reused, even when the newest call is replaced: the trainer's
  * index keeps what it learnt about an id. The next free id is kept in the state table. */
 #define NEXT_SENTENCE_KEY "store.next_sentence"
@@ -506,7 +605,7 @@ int store_call_put(store *st, const struct store_call_in *c, int64_t *call_idp,
 		   int64_t *first_id, int *replaced, char *err, size_t errlen)
 {
 	sqlite3_stmt *s;
-	int64_t call_id = 0, *party_ids = NULL, next;
+	int64_t call_id = 0, *party_ids = NULL, next, old = 0;
 	*replaced = 0;
 
 	for (size_t i = 0; i < c->n_sentences; i++)
@@ -518,13 +617,17 @@ int store_call_put(store *st, const struct store_call_in *c, int64_t *call_idp,
 	if (!s)
 		return -1;
 	bind_text(s, 1, c->ext_id);
+	st->carried_tags = st->dropped_tags = 0;
 	if (sqlite3_step(s) == SQLITE_ROW) {
-		int64_t old = sqlite3_column_int64(s, 0);
+		old = sqlite3_column_int64(s, 0);
 		sqlite3_reset(s);
-		s = store_q(st, Q_CALL_DELETE, "DELETE FROM calls WHERE id = ?", err, errlen);
+		/* The old call stays, under another name, until its tags have moved. */
+		s = store_q(st, Q_CALL_SET_ASIDE, "UPDATE calls SET ext_id = ?1 || id WHERE id = ?2",
+			    err, errlen);
 		if (!s)
 			return -1;
-		sqlite3_bind_int64(s, 1, old);
+		bind_text(s, 1, "\x01replaced ");
+		sqlite3_bind_int64(s, 2, old);
 		if (sqlite3_step(s) != SQLITE_DONE)
 			return store_fail(st, "replace call", err, errlen);
 		*replaced = 1;
@@ -665,6 +768,9 @@ int store_call_put(store *st, const struct store_call_in *c, int64_t *call_idp,
 		store_fail(st, "next sentence id", err, errlen);
 		goto fail;
 	}
+	if (old && (carry_tags(st, old, c, next, err, errlen) < 0 ||
+		    store_exec_id(st, "DELETE FROM calls WHERE id = ?", old, "replace call", err, errlen) < 0))
+		goto fail;
 	if (party_ids != party_buf)
 		free(party_ids);
 	return 0;
