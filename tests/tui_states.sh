@@ -257,6 +257,13 @@ keys ex Escape
 check wait_for ex "Example sentences for"
 check test "$(tracker examples --db "$WS" "$BUDGET" list | wc -l)" = 5
 check test "$(tracker examples --db "$WS" "$BUDGET" list | grep -c 'no budget We have\|Budget is tight')" = 0
+step "overview with no model yet: the footer offers m to build one, not the keys of surfaced sentences"
+keys ex q
+check wait_for ex "Budget talk"
+keys ex o
+check wait_for ex "Budget talk · no model yet"
+check wait_re ex "^ m build model  "
+check test "$(screen ex | tail -n 1 | grep -c 'right\|wrong\|context\|activate\|play')" = 0
 keys ex q q
 check exits_clean ex
 

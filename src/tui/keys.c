@@ -87,7 +87,7 @@ const struct tui_keydef tui_keys[] = {
 	{"overview", 't', ACT_TRAIN, "train more: tag another round", "train more"},
 	{"overview", 'a', ACT_ACTIVATE, "activate on upcoming (and past) calls", "activate"},
 	{"overview", 'a', ACT_PUBLISH, "publish the draft: make it live and score the calls again", "publish"},
-	{"overview", 'm', ACT_BUILD, "build the model now from the tags so far", NULL},
+	{"overview", 'm', ACT_BUILD, "build the model now from the tags so far", "build model"},
 
 	/* activate */
 	{"activate", KEYFN(KEY_UP), ACT_UP, "upcoming calls only", NULL},

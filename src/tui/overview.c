@@ -422,11 +422,20 @@ static int overview_key(void *state, struct tui *app, const struct tui_event *ev
 static int overview_offers(void *state, int action)
 {
 	struct overview *v = state;
+	int model = v->o && v->o->model_version;
+	int samples = v->o && v->o->n_samples;
 	switch (action) {
 	case ACT_ACTIVATE:
-		return v->active ? 0 : 1;
+		return model && !v->active ? 1 : 0;
 	case ACT_PUBLISH:
 		return v->active && v->draft ? 2 : 0;
+	case ACT_BUILD:
+		/* no model yet: building one now is what this screen can do */
+		return v->o && !model ? 2 : 0;
+	case ACT_MARK_RIGHT: case ACT_MARK_WRONG: case ACT_CONTEXT: case ACT_CALL:
+	case ACT_PLAY: case ACT_PLAY_CONTEXT:
+		/* they act on the surfaced sentences */
+		return samples ? 1 : 0;
 	}
 	return 1;
 }
