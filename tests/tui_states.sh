@@ -257,9 +257,11 @@ keys ex Escape
 check wait_for ex "Example sentences for"
 check test "$(tracker examples --db "$WS" "$BUDGET" list | wc -l)" = 5
 check test "$(tracker examples --db "$WS" "$BUDGET" list | grep -c 'no budget We have\|Budget is tight')" = 0
-step "overview with no model yet: the footer offers m to build one, not the keys of surfaced sentences"
+step "home: the rounds of the details are those done, as the overview counts them, and the one under way"
 keys ex q
 check wait_for ex "Budget talk"
+check wait_for ex "5 examples · 1 round done, 1 under way · no model"
+step "overview with no model yet: the footer offers m to build one, not the keys of surfaced sentences"
 keys ex o
 check wait_for ex "Budget talk · no model yet"
 check wait_re ex "^ m build model  "

@@ -141,9 +141,14 @@ static void details(const struct trackers *s, struct tui *app, struct detail *d)
 	else if (t->latest_version)
 		snprintf(model, sizeof(model), "model v%d", t->latest_version);
 	long long scope = (long long)s->in_scope[s->list.sel];
-	snprintf(d->text[d->n], sizeof(d->text[0]), "%lld example%s · %d round%s · %s · %lld "
+	/* rounds done, as the overview counts them; the one under way apart */
+	int done = t->rounds - (t->round_open ? 1 : 0);
+	char rounds[48];
+	snprintf(rounds, sizeof(rounds), "%d round%s%s", done, done == 1 ? "" : "s",
+		 t->round_open ? " done, 1 under way" : "");
+	snprintf(d->text[d->n], sizeof(d->text[0]), "%lld example%s · %s · %s · %lld "
 		 "detection%s · %lld call%s in scope", (long long)t->n_examples,
-		 t->n_examples == 1 ? "" : "s", t->rounds, t->rounds == 1 ? "" : "s", model,
+		 t->n_examples == 1 ? "" : "s", rounds, model,
 		 (long long)t->n_detections, t->n_detections == 1 ? "" : "s", scope,
 		 scope == 1 ? "" : "s");
 	d->attr[d->n++] = tui_color(app, C_DIM);
