@@ -309,6 +309,22 @@ check wait_for form "Discount asks again"
 keys form q
 check exits_clean form
 
+step "tagging a tracker deleted from the command line meanwhile says so, in words"
+DOOMED=$(tracker create --db "$WS" --name "Doomed" --mentioned-by customer)
+check tracker examples --db "$WS" "$DOOMED" add "We need a discount." "Can you lower the price?" \
+	"Is there a better rate?" "Any room on the price?" "Could you knock something off?" >/dev/null
+start doomed 80x24 -- --db "$WS"
+check wait_for doomed "Doomed"
+check select_row doomed "Doomed  "
+keys doomed t
+check wait_for doomed "Doomed · round 1 · item 1 of 25"
+check tracker delete --db "$WS" "$DOOMED" >/dev/null
+keys doomed y
+check wait_for doomed "The tag was not saved: this tracker was deleted meanwhile (q goes back)."
+check test "$(screen doomed | grep -c 'FOREIGN KEY\|store:')" = 0
+keys doomed q q
+check exits_clean doomed
+
 step "two calls imported after activation, with detected sentences near their ends (headless)"
 python3 - "$W/late.jsonl" <<'EOF'
 import json, sys

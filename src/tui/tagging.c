@@ -397,7 +397,15 @@ static int tag(struct tagging *g, struct tui *app, int label)
 		rc = store_commit(app->st, err, sizeof(err));
 	if (rc < 0) {
 		store_rollback(app->st);
-		tui_error(app, "The tag was not saved: %s", err);
+		/* deleted from the command line while this screen was open */
+		struct store_tracker *t = NULL;
+		char e2[256];
+		if (store_tracker_get(app->st, g->tracker, &t, e2, sizeof(e2)) != 0)
+			tui_error(app, "The tag was not saved: this tracker was deleted meanwhile (q goes "
+				  "back).");
+		else
+			tui_error(app, "The tag was not saved: %s", err);
+		store_tracker_free(t);
 		return TUI_REDRAW;
 	}
 	ri->tag = label;
