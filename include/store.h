@@ -251,7 +251,8 @@ int store_tracker_find(store *st, const char *ref, int64_t *id, char *err, size_
 int store_tracker_get(store *st, int64_t id, struct store_tracker **out, char *err, size_t errlen);
 int store_trackers_list(store *st, struct store_tracker **out, size_t *n, char *err, size_t errlen);
 
-/* Replaces the live settings (draft = 0) or the draft settings (draft = 1). */
+/* Replaces the live settings (draft = 0) or the draft settings (draft = 1); a draft the
+ * same as the live settings is dropped, leaving none. */
 int store_tracker_set_settings(store *st, int64_t id, const struct store_settings *s, int draft,
 			       char *err, size_t errlen);
 /* Makes the draft settings live. */

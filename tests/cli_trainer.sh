@@ -456,6 +456,11 @@ run publish --db "$W" "$id"
 rc_is 0
 run list --db "$W" --json
 json_ok '[(t["state"], t["filters"]) for t in d if t["id"] == '"$id"'] == [("active", {"region": ["'"$REGION"'"], "team": ["Mid-Market"]})]'
+run edit --db "$W" "$id" --filter "region=$REGION" --filter team=Mid-Market
+rc_is 0
+out_is "saved: the settings are those live, so there is no draft of them to publish"
+run list --db "$W" --json
+json_ok '[(t["state"], t["unpublished_changes"]) for t in d if t["id"] == '"$id"'] == [("active", False)]'
 run results --db "$W" "$id" --format json
 keep results3.json
 helper texts team "$SINCE" Mid-Market

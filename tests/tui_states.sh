@@ -285,7 +285,16 @@ keys act Enter
 check wait_re act "^ Active on upcoming calls and the past month: [0-9]+ detections?\.$" 120
 check wait_for act "on upcoming calls and the past month"
 check test "$(screen act | grep -c '1 months\| 1 detections')" = 0
-keys act q q
+step "settings of an active tracker saved unchanged make no draft to publish"
+keys act q
+check wait_re act "Discount asks again +active "
+keys act e
+check wait_for act "Edit the settings (the tracker is active"
+keys act C-s
+check wait_for act "Saved: the settings are those live, so there is no draft of them to"
+check wait_re act "Discount asks again +active +[0-9]"
+check test "$(tracker list --db "$WS" --json | json '[t["state"] for t in j if t["name"] == "Discount asks again"][0]')" = active
+keys act q
 check exits_clean act
 
 step "80 columns: what is wrong with a field of the settings form shows whole, on two rows if need be"

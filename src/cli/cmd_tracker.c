@@ -324,10 +324,18 @@ static int run_edit(struct cli *c, int argc, char **argv)
 		rc = cli_fail("%s", err);
 		goto out;
 	}
-	if (t->active)
-		printf("saved as a draft: `tracker publish %lld` makes it live\n", id);
-	else
+	if (t->active) {
+		struct store_tracker *after = NULL;
+		if (store_tracker_get(c->st, id, &after, err, sizeof(err)) == 0 &&
+		    !after->has_draft_settings)
+			printf("saved: the settings are those live, so there is no draft of them to "
+			       "publish\n");
+		else
+			printf("saved as a draft: `tracker publish %lld` makes it live\n", id);
+		store_tracker_free(after);
+	} else {
 		printf("saved\n");
+	}
 out:
 	store_tracker_free(t);
 	store_settings_clear(&s);

@@ -260,6 +260,19 @@ int store_tracker_set_settings(store *st, int64_t id, const struct store_setting
 	free(filters);
 	if (rc != SQLITE_DONE)
 		return store_fail(st, "save settings", err, errlen);
+	if (draft) {
+		/* a draft the same as the live settings is no change to publish */
+		char sql[640];
+		snprintf(sql, sizeof(sql),
+			 "DELETE FROM tracker_drafts WHERE tracker = %lld AND EXISTS (SELECT 1 FROM"
+			 " trackers t WHERE t.id = %lld AND t.name IS tracker_drafts.name AND"
+			 " t.description IS tracker_drafts.description AND t.by IS tracker_drafts.by"
+			 " AND t.scope IS tracker_drafts.scope AND t.part IS tracker_drafts.part AND"
+			 " t.part_minutes IS tracker_drafts.part_minutes AND"
+			 " t.filters IS tracker_drafts.filters)", (long long)id, (long long)id);
+		if (store_exec(st, sql, err, errlen) < 0)
+			return -1;
+	}
 	return store_tracker_touch(st, id, err, errlen);
 }
 

@@ -431,8 +431,14 @@ static int save(struct settings_form *f, struct tui *app)
 		return TUI_REDRAW;
 	}
 	if (f->tracker) {
-		tui_info(app, f->active ? "Saved as a draft: press p on the trackers screen to publish."
-					: "Settings saved.");
+		struct store_tracker *t = NULL;
+		int draft = f->active && store_tracker_get(app->st, id, &t, err, sizeof(err)) == 0 &&
+			    t->has_draft_settings;
+		store_tracker_free(t);
+		tui_info(app, draft ? "Saved as a draft: press p on the trackers screen to publish."
+			 : f->active ? "Saved: the settings are those live, so there is no draft of "
+				       "them to publish."
+				     : "Settings saved.");
 		return TUI_POP | TUI_RELOAD;
 	}
 	tui_info(app, "Created '%s'. Now give it at least %d example sentences.", f->s.name,
