@@ -81,12 +81,15 @@ for f in team team= =East; do
 	err_has "--filter takes KEY=VALUE, not '$f'"
 done
 
-case_ "create: a name is needed, and not empty, all digits or several lines"
+case_ "create: a name is needed, and not empty, only spaces, all digits or several lines"
 run create --db "$W"
 rc_is 2
 err_has "a tracker needs --name"
 run create --db "$W" --name ""
 rc_is 2
+run create --db "$W" --name "   "
+rc_is 2
+err_has "--name must not be only spaces"
 run create --db "$W" --name 123
 rc_is 2
 err_has "must not be all digits"

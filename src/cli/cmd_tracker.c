@@ -140,8 +140,8 @@ static int add_filters(struct cli *c, struct store_settings *s, const struct opt
 const char *cli_name_problem(const char *name, char *buf, size_t cap)
 {
 	size_t n = strlen(name);
-	if (n == 0)
-		return "must not be empty";
+	if (strspn(name, " ") == n)
+		return n ? "must not be only spaces" : "must not be empty";
 	if (!ingest_utf8_valid(name, n) || strpbrk(name, "\t\n\r"))
 		return "must be one line of UTF-8 text";
 	/* characters, not bytes, as the app's settings form counts them */
