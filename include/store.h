@@ -290,7 +290,7 @@ struct store_example {
 	int64_t created;
 };
 
-/* The longest example sentence, in bytes: an example is one sentence. */
+/* The longest example sentence, in characters (text_chars): an example is one sentence. */
 #define STORE_EXAMPLE_MAX 500
 
 int store_example_add(store *st, int64_t tracker, const char *text, int64_t *id,

@@ -332,6 +332,18 @@ err_has "edit takes the example's ID and its new text"
 run examples --db "$W" "$id1" list --json
 same_as examples_before_edit
 
+case_ "examples: the 500 are characters, not bytes: 500 accented letters are one example, 501 are refused"
+run examples --db "$W" "$id1" edit "$ex1" "$(python3 -c 'print("é" * 500)')"
+rc_is 0
+run examples --db "$W" "$id1" edit "$ex1" "$(python3 -c 'print("é" * 501)')"
+rc_is 1
+err_has "example $ex1: the example is 501 characters; give one sentence (at most 500)"
+run examples --db "$W" "$id2" add "$(python3 -c 'print("ü" * 501)')"
+rc_is 1
+err_has "the example is 501 characters; give one sentence (at most 500)"
+run examples --db "$W" "$id1" edit "$ex1" "Can you do better on the price?"
+rc_is 0
+
 case_ "delete: removes the tracker with its examples"
 run delete --db "$W" "$id1"
 rc_is 0

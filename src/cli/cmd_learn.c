@@ -15,6 +15,7 @@
 #include "ingest.h"
 #include "learn.h"
 #include "opts.h"
+#include "text.h"
 #include "xmalloc.h"
 
 void cli_print_json(cJSON *j);
@@ -1264,9 +1265,11 @@ static int export_settings(struct cli *c, const char *file, const cJSON *o,
 					file, i, shown(v, buf, sizeof(buf)));
 		if (!ingest_utf8_valid(v->valuestring, strlen(v->valuestring)))
 			return cli_fail("%s: \"example_sentences\"[%d]: invalid UTF-8", file, i);
-		if (strlen(v->valuestring) > STORE_EXAMPLE_MAX)
+		if (text_chars(v->valuestring, strlen(v->valuestring)) > STORE_EXAMPLE_MAX)
 			return cli_fail("%s: \"example_sentences\"[%d] is %zu characters; give one "
-					"sentence", file, i, strlen(v->valuestring));
+					"sentence (at most %d)", file, i,
+					text_chars(v->valuestring, strlen(v->valuestring)),
+					STORE_EXAMPLE_MAX);
 		i++;
 	}
 	if (i > LEARN_MAX_EXAMPLES)

@@ -13,6 +13,7 @@
 #include "ingest.h"
 #include "learn.h"
 #include "opts.h"
+#include "text.h"
 #include "xmalloc.h"
 
 void cli_print_json(cJSON *j);
@@ -145,9 +146,7 @@ const char *cli_name_problem(const char *name, char *buf, size_t cap)
 	if (!ingest_utf8_valid(name, n) || strpbrk(name, "\t\n\r"))
 		return "must be one line of UTF-8 text";
 	/* characters, not bytes, as the app's settings form counts them */
-	size_t chars = 0;
-	for (size_t i = 0; i < n; i++)
-		chars += ((unsigned char)name[i] & 0xC0) != 0x80;
+	size_t chars = text_chars(name, n);
 	if (chars > 60) {
 		snprintf(buf, cap, "is %zu characters; keep it to 60 at most", chars);
 		return buf;
@@ -604,8 +603,9 @@ static int examples_add(struct cli *c, long long id, char **texts, int n, const 
 			rc = cli_fail("%sinvalid UTF-8", where);
 			goto out;
 		}
-		if (len > STORE_EXAMPLE_MAX) {
-			rc = cli_fail("%sthe example is %zu characters; give one sentence", where, len);
+		if (text_chars(t, len) > STORE_EXAMPLE_MAX) {
+			rc = cli_fail("%sthe example is %zu characters; give one sentence (at most %d)",
+				      where, text_chars(t, len), STORE_EXAMPLE_MAX);
 			goto out;
 		}
 		char *text = xstrndup(t, len);
@@ -744,10 +744,11 @@ static int run_examples(struct cli *c, int argc, char **argv)
 				      id, pos[2], id);
 		} else if (edit && (!*pos[3] || !ingest_utf8_valid(pos[3], strlen(pos[3])))) {
 			rc = cli_fail("an example must be non-empty UTF-8 text");
-		} else if (edit && strlen(pos[3]) > STORE_EXAMPLE_MAX) {
+		} else if (edit && text_chars(pos[3], strlen(pos[3])) > STORE_EXAMPLE_MAX) {
 			/* as add has it */
-			rc = cli_fail("example %lld: the example is %zu characters; give one sentence",
-				      eid, strlen(pos[3]));
+			rc = cli_fail("example %lld: the example is %zu characters; give one sentence "
+				      "(at most %d)", eid, text_chars(pos[3], strlen(pos[3])),
+				      STORE_EXAMPLE_MAX);
 		} else if (store_begin(c->st, err, sizeof(err)) < 0 ||
 			   (edit ? store_example_update(c->st, eid, pos[3], err, sizeof(err))
 				 : store_example_delete(c->st, eid, err, sizeof(err))) < 0 ||

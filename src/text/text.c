@@ -184,3 +184,11 @@ size_t text_char_ngrams(const char *word, int nmin, int nmax, uint32_t seed,
 	}
 	return count;
 }
+
+size_t text_chars(const char *s, size_t n)
+{
+	size_t chars = 0;
+	for (size_t i = 0; i < n; i++)
+		chars += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return chars;
+}

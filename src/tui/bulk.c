@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
 #include "xmalloc.h"
 
 struct bulk {
@@ -158,8 +159,8 @@ static int submit(struct bulk *b, struct tui *app)
 		size_t len = strlen(t);
 		while (len && (t[len - 1] == ' ' || t[len - 1] == '\t'))
 			len--;
-		if (len > STORE_EXAMPLE_MAX && !too_long)
-			too_long = i + 1, too_long_len = len;
+		if (text_chars(t, len) > STORE_EXAMPLE_MAX && !too_long)
+			too_long = i + 1, too_long_len = text_chars(t, len);
 		add[nadd++] = xstrndup(t, len);
 	}
 	int rc = TUI_REDRAW;

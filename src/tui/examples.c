@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ingest.h"
+#include "text.h"
 #include "xmalloc.h"
 
 struct examples {
@@ -225,10 +226,10 @@ static int commit_edit(struct examples *e, struct tui *app)
 	size_t len = strlen(t);
 	while (len && t[len - 1] == ' ')
 		len--;
-	if (len > STORE_EXAMPLE_MAX) {
+	if (text_chars(t, len) > STORE_EXAMPLE_MAX) {
 		/* as the command line has it */
 		snprintf(e->edit_err, sizeof(e->edit_err), "That is %zu characters: an example is one "
-			 "sentence (at most %d).", len, STORE_EXAMPLE_MAX);
+			 "sentence (at most %d).", text_chars(t, len), STORE_EXAMPLE_MAX);
 		return -1;
 	}
 	char *text = xstrndup(t, len);
