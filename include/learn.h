@@ -210,4 +210,35 @@ int learn_has_draft(const struct store_tracker *t);
  * "active", "active, unpublished changes". Returns a static string. */
 const char *learn_state_name(const struct store_tracker *t);
 
+/* ---------------------------------------------------------------- monitoring */
+
+/* Weeks before a week that make its baseline (at most). */
+#define LEARN_DRIFT_BASELINE_WEEKS 8
+/* The fewest calls a baseline needs, and a week needs, to be compared at all. */
+#define LEARN_DRIFT_MIN_BASELINE 20
+#define LEARN_DRIFT_MIN_WEEK 10
+/* How far (in standard errors) a week's rate must be from its baseline's. */
+#define LEARN_DRIFT_Z 3.0
+
+/* One week of one segment: calls in the tracker's scope, and those with a detection. */
+struct learn_week {
+	int64_t calls;
+	int64_t calls_detected;
+};
+
+/* Which way a week's detection rate moved: not beyond chance, up or down. */
+enum learn_drift { LEARN_DRIFT_NONE = 0, LEARN_DRIFT_UP = 1, LEARN_DRIFT_DOWN = -1 };
+
+/* Marks the weeks of one segment whose share of calls with a detection moved. w holds
+ * the segment's weeks with calls, oldest first; moved (n entries, the caller's) gets a
+ * enum learn_drift for each. A week is compared with the weeks before it (up to
+ * LEARN_DRIFT_BASELINE_WEEKS of them, pooled) by a two-proportion z test; it moved when
+ * |z| > LEARN_DRIFT_Z. Weeks with fewer than LEARN_DRIFT_MIN_WEEK calls, or whose
+ * baseline has fewer than LEARN_DRIFT_MIN_BASELINE, are never marked. z (may be NULL)
+ * gets each week's z, 0 when it was not compared. Pure: no store, no allocation. */
+void learn_drift(const struct learn_week *w, size_t n, int *moved, double *z);
+
+/* "up", "down" or NULL for an enum learn_drift. */
+const char *learn_drift_name(int moved);
+
 #endif

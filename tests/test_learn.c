@@ -2243,6 +2243,104 @@ static void test_limit(struct learn_index *ix, int64_t model_of)
 	store_tracker_free(t);
 }
 
+/* ------------------------------------------------------------------ drift */
+
+/* A binomial draw from a fixed generator, so the series are the same every run. */
+static int64_t drift_draw(uint64_t *state, int64_t n, double p)
+{
+	int64_t k = 0;
+	for (int64_t i = 0; i < n; i++) {
+		/* splitmix64 */
+		uint64_t x = (*state += 0x9E3779B97F4A7C15ULL);
+		x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+		x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+		x ^= x >> 31;
+		if ((double)(x >> 11) / 9007199254740992.0 < p)
+			k++;
+	}
+	return k;
+}
+
+static void test_drift(void)
+{
+	struct learn_week w[60];
+	int moved[60];
+	double z[60];
+
+	TEST("drift: a jump from 20% to 50% is marked up in the week it happens");
+	for (int i = 0; i < 12; i++)
+		w[i] = (struct learn_week){40, i < 10 ? 8 : 20};
+	learn_drift(w, 12, moved, z);
+	for (int i = 0; i < 10; i++)
+		CHECK_MSG(moved[i] == LEARN_DRIFT_NONE, "week %d z %.2f", i, z[i]);
+	CHECK_MSG(moved[10] == LEARN_DRIFT_UP, "z %.2f", z[10]);
+	CHECK_STR(learn_drift_name(moved[10]), "up");
+
+	TEST("drift: a fall from 40% to 10% is marked down");
+	for (int i = 0; i < 12; i++)
+		w[i] = (struct learn_week){50, i < 9 ? 20 : 5};
+	learn_drift(w, 12, moved, z);
+	CHECK_MSG(moved[9] == LEARN_DRIFT_DOWN, "z %.2f", z[9]);
+	CHECK_STR(learn_drift_name(moved[9]), "down");
+	CHECK(learn_drift_name(LEARN_DRIFT_NONE) == NULL);
+	for (int i = 0; i < 9; i++)
+		CHECK(moved[i] == LEARN_DRIFT_NONE);
+
+	TEST("drift: the baseline is the 8 weeks before, so an old level is forgotten");
+	/* 8 weeks at 50% after 10 at 20%: the week after them, still at 50%, has not moved */
+	for (int i = 0; i < 19; i++)
+		w[i] = (struct learn_week){40, i < 10 ? 8 : 20};
+	learn_drift(w, 19, moved, z);
+	CHECK(moved[10] == LEARN_DRIFT_UP);
+	CHECK_MSG(moved[18] == LEARN_DRIFT_NONE, "z %.2f", z[18]);
+
+	TEST("drift: weeks with too few calls, or too thin a baseline, are never marked");
+	for (int i = 0; i < 12; i++)
+		w[i] = (struct learn_week){40, 4};
+	w[11] = (struct learn_week){LEARN_DRIFT_MIN_WEEK - 1, LEARN_DRIFT_MIN_WEEK - 1};
+	learn_drift(w, 12, moved, z);
+	CHECK(moved[11] == LEARN_DRIFT_NONE);
+	CHECK(z[11] == 0);
+	w[0] = (struct learn_week){LEARN_DRIFT_MIN_BASELINE - 1, 1};
+	w[1] = (struct learn_week){40, 40};
+	learn_drift(w, 2, moved, z);
+	CHECK(moved[1] == LEARN_DRIFT_NONE);
+	learn_drift(w, 0, moved, NULL);	/* no weeks: nothing to do */
+
+	TEST("drift: a rate of 0% throughout has nothing to compare");
+	for (int i = 0; i < 10; i++)
+		w[i] = (struct learn_week){30, 0};
+	learn_drift(w, 10, moved, NULL);
+	for (int i = 0; i < 10; i++)
+		CHECK(moved[i] == LEARN_DRIFT_NONE);
+
+	TEST("drift: a stable noisy series (30% of 15 to 60 calls a week) is not marked");
+	uint64_t state = 42;
+	for (int i = 0; i < 52; i++) {
+		int64_t n = 15 + drift_draw(&state, 45, 0.5) * 2;
+		w[i] = (struct learn_week){n, drift_draw(&state, n, 0.3)};
+	}
+	learn_drift(w, 52, moved, z);
+	for (int i = 0; i < 52; i++)
+		CHECK_MSG(moved[i] == LEARN_DRIFT_NONE, "week %d: %lld of %lld, z %.2f", i,
+			  (long long)w[i].calls_detected, (long long)w[i].calls, z[i]);
+
+	TEST("drift: over 100 stable series, about as few weeks marked as chance allows");
+	int marked = 0, weeks = 0;
+	for (uint64_t seed = 1; seed <= 100; seed++) {
+		state = seed;
+		double p = 0.05 + 0.5 * (double)(seed % 10) / 10;
+		for (int i = 0; i < 52; i++) {
+			int64_t n = 10 + drift_draw(&state, 60, 0.5);
+			w[i] = (struct learn_week){n, drift_draw(&state, n, p)};
+		}
+		learn_drift(w, 52, moved, NULL);
+		for (int i = 0; i < 52; i++, weeks++)
+			marked += moved[i] != LEARN_DRIFT_NONE;
+	}
+	CHECK_MSG(marked * 100 <= weeks, "%d of %d weeks marked", marked, weeks);
+}
+
 /* ------------------------------------------------------------------ main */
 
 int main(void)
@@ -2256,6 +2354,7 @@ int main(void)
 	gen_calls(90, 2, T_IMPORT - DAY_S, 0.05, 1001, 1);
 	struct learn_index *ix = load_index();
 
+	test_drift();
 	test_vectors();
 	test_sampler(ix);
 	int64_t est = test_estimates(ix, 1);
