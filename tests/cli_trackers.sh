@@ -161,6 +161,13 @@ err_has "example 1: the example is empty"
 run examples --db "$W" "$id2" add --file "$TMP/none.txt"
 rc_is 1
 err_has "$TMP/none.txt: No such file or directory"
+mkdir -p "$TMP/adir"
+run examples --db "$W" "$id2" add --file "$TMP/adir"
+rc_is 1
+err_has "$TMP/adir: Is a directory"
+run tag --db "$W" "$id2" --file "$TMP/adir"
+rc_is 1
+err_has "$TMP/adir: Is a directory"
 run examples --db "$W" "$id2" add --file "$TMP/one.txt" "and this"
 rc_is 2
 run examples --db "$W" "$id2" add

@@ -261,14 +261,15 @@ char *cli_read_file(const char *path, size_t *len)
 	struct sbuf b = {0};
 	char buf[65536];
 	size_t k;
+	errno = 0;
 	while ((k = fread(buf, 1, sizeof(buf), f)) > 0)
 		sbuf_addn(&b, buf, k);
-	int bad = ferror(f);
+	int bad = ferror(f), why = errno;	/* EISDIR for a directory */
 	if (f != stdin)
 		fclose(f);
 	if (bad) {
 		sbuf_free(&b);
-		errno = EIO;
+		errno = why ? why : EIO;
 		return NULL;
 	}
 	if (len)
