@@ -238,6 +238,11 @@ enum learn_drift { LEARN_DRIFT_NONE = 0, LEARN_DRIFT_UP = 1, LEARN_DRIFT_DOWN = 
  * gets each week's z, 0 when it was not compared. Pure: no store, no allocation. */
 void learn_drift(const struct learn_week *w, size_t n, int *moved, double *z);
 
+/* learn_drift over store_detection_rates rows: each segment's rows (in the order given,
+ * oldest week first) make one series. moved (n entries, the caller's) gets each row's
+ * enum learn_drift. */
+void learn_rates_drift(const struct store_rate_row *r, size_t n, int *moved);
+
 /* "up", "down" or NULL for an enum learn_drift. */
 const char *learn_drift_name(int moved);
 

@@ -336,8 +336,8 @@ json_ok '[(t["live"]["model_version"], t["live"]["precision"] == t["precision"],
 case_ "rates --by all: each week of the window is one row of all calls, the detections adding up to the results"
 run rates --db "$W" "$id" --by all
 rc_is 0
-out_matches '^week +segment +calls +detected +rate$'
-out_matches '^[0-9]{4}-W[0-9]{2} +all calls +[0-9]+ +[0-9]+ +[0-9]+%$'
+out_matches '^week +segment +calls +detected +rate moved$'
+out_matches '^[0-9]{4}-W[0-9]{2} +all calls +[0-9]+ +[0-9]+ +[0-9]+%( up| down)?$'
 out_lacks "(none)"
 run rates --db "$W" "$id" --by all --json
 json_ok 'sum(r["detections"] for r in d) == len(json.load(open("'"$TMP"'/results1.json")))'

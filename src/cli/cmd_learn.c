@@ -1026,6 +1026,8 @@ static int run_rates(struct cli *c, int argc, char **argv)
 	size_t n;
 	if (store_detection_rates(c->st, id, !strcmp(by, "all") ? "" : by, &r, &n, err, sizeof(err)) < 0)
 		return cli_fail("%s", err);
+	int *moved = xmalloc((n ? n : 1) * sizeof(*moved));
+	learn_rates_drift(r, n, moved);
 	if (json) {
 		cJSON *a = cJSON_CreateArray();
 		for (size_t i = 0; i < n; i++) {
@@ -1035,23 +1037,29 @@ static int run_rates(struct cli *c, int argc, char **argv)
 			cJSON_AddNumberToObject(x, "calls", (double)r[i].calls);
 			cJSON_AddNumberToObject(x, "calls_detected", (double)r[i].calls_detected);
 			cJSON_AddNumberToObject(x, "detections", (double)r[i].detections);
+			if (moved[i])
+				cJSON_AddStringToObject(x, "moved", learn_drift_name(moved[i]));
+			else
+				cJSON_AddNullToObject(x, "moved");
 			cJSON_AddItemToArray(a, x);
 		}
 		cli_print_json(a);
 	} else {
 		int all = !strcmp(by, "all");
-		printf("%-9s %-22s %6s %9s %6s\n", "week", all ? "segment" : by, "calls", "detected",
-		       "rate");
+		printf("%-9s %-22s %6s %9s %6s %s\n", "week", all ? "segment" : by, "calls",
+		       "detected", "rate", "moved");
 		for (size_t i = 0; i < n; i++) {
 			char seg[128];
-			printf("%-9s %s %6lld %9lld %5.0f%%\n", r[i].week,
+			printf("%-9s %s %6lld %9lld %5.0f%%%s%s\n", r[i].week,
 			       cli_column(all ? "all calls" : *r[i].segment ? r[i].segment : "(none)",
 					  22, seg, sizeof(seg)),
 			       (long long)r[i].calls,
 			       (long long)r[i].calls_detected,
-			       r[i].calls ? 100.0 * (double)r[i].calls_detected / (double)r[i].calls : 0);
+			       r[i].calls ? 100.0 * (double)r[i].calls_detected / (double)r[i].calls : 0,
+			       moved[i] ? " " : "", moved[i] ? learn_drift_name(moved[i]) : "");
 		}
 	}
+	free(moved);
 	store_rate_rows_free(r, n);
 	return CLI_OK;
 }
@@ -1064,7 +1072,10 @@ const struct cli_command cli_cmd_rates = {
 	"usage: tracker rates TRACKER [--by KEY|all] [--json]\n"
 	"\n"
 	"For an active tracker: per ISO week and per value of KEY (default team), the calls\n"
-	"in its scope and how many had a detection.\n",
+	"in its scope and how many had a detection. A week whose share of calls with a\n"
+	"detection differs from the 8 weeks before it (in the same segment) by more than\n"
+	"chance explains (two-proportion z beyond 3; at least 10 calls in the week and 20\n"
+	"before) is marked moved up or down (\"moved\": \"up\" | \"down\" | null).\n",
 };
 
 /* ------------------------------------------------------------------ export, import */

@@ -4,6 +4,10 @@
 
 #include <math.h>
 #include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xmalloc.h"
 
 void learn_drift(const struct learn_week *w, size_t n, int *moved, double *z)
 {
@@ -42,4 +46,32 @@ void learn_drift(const struct learn_week *w, size_t n, int *moved, double *z)
 const char *learn_drift_name(int moved)
 {
 	return moved > 0 ? "up" : moved < 0 ? "down" : NULL;
+}
+
+void learn_rates_drift(const struct store_rate_row *r, size_t n, int *moved)
+{
+	struct learn_week *w = xmalloc((n ? n : 1) * sizeof(*w));
+	size_t *at = xmalloc((n ? n : 1) * sizeof(*at));
+	int *m = xmalloc((n ? n : 1) * sizeof(*m));
+	char *done = xcalloc(n ? n : 1, 1);
+	/* one segment at a time, its rows gathered in the order given */
+	for (size_t i = 0; i < n; i++) {
+		if (done[i])
+			continue;
+		size_t k = 0;
+		for (size_t j = i; j < n; j++) {
+			if (done[j] || strcmp(r[j].segment, r[i].segment))
+				continue;
+			done[j] = 1;
+			at[k] = j;
+			w[k++] = (struct learn_week){r[j].calls, r[j].calls_detected};
+		}
+		learn_drift(w, k, m, NULL);
+		for (size_t j = 0; j < k; j++)
+			moved[at[j]] = m[j];
+	}
+	free(done);
+	free(m);
+	free(at);
+	free(w);
 }
