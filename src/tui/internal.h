@@ -44,7 +44,9 @@ enum tui_action {
 	ACT_EDITKEY,		/* a line-editing key: the editor reads the raw key */
 	/* trackers */
 	ACT_OPEN, ACT_NEW, ACT_EDIT, ACT_EXAMPLES, ACT_TRAIN, ACT_OVERVIEW, ACT_ACTIVATE, ACT_PUBLISH,
-	ACT_RESULTS, ACT_DELETE,
+	ACT_RESULTS, ACT_RATES, ACT_DELETE,
+	/* rates */
+	ACT_SEGMENT,
 	/* examples */
 	ACT_ADD, ACT_BULK,
 	/* tagging */
@@ -143,7 +145,7 @@ struct screen {
 
 extern const struct screen_ops screen_trackers, screen_settings, screen_filter, screen_examples,
 	screen_bulk, screen_tagging, screen_overview, screen_activate, screen_publish,
-	screen_results, screen_call, screen_help;
+	screen_results, screen_rates, screen_call, screen_help;
 
 /* Arguments of some screens (copied by open). */
 struct call_arg {

@@ -17,6 +17,7 @@ const struct tui_keydef tui_keys[] = {
 	{"trackers", 'a', ACT_ACTIVATE, "activate on upcoming (and past) calls", "activate"},
 	{"trackers", 'p', ACT_PUBLISH, "publish unpublished changes of an active tracker", "publish"},
 	{"trackers", 'r', ACT_RESULTS, "results of an active tracker", "results"},
+	{"trackers", 'm', ACT_RATES, "detection rates per week, and the weeks that moved", "rates"},
 	{"trackers", 'd', ACT_DELETE, "delete the tracker (asks first)", NULL},
 	{"trackers", 'q', ACT_QUIT, "quit", "quit"},
 
@@ -105,6 +106,11 @@ const struct tui_keydef tui_keys[] = {
 
 	/* results */
 	{"results", '\n', ACT_OPEN, "open the call with its detected sentences", "open call"},
+	{"results", 'm', ACT_RATES, "detection rates per week, and the weeks that moved", "rates"},
+
+	/* rates */
+	{"rates", 'b', ACT_SEGMENT, "by: team, the other metadata keys, all calls", "by"},
+	{"rates", '\t', ACT_SEGMENT, "by: team, the other metadata keys, all calls", NULL},
 
 	/* call transcript */
 	{"call", 'n', ACT_NEXT_HIT, "next detected sentence", "next hit"},
@@ -209,7 +215,7 @@ const char *tui_context_title(const char *context)
 		{"filter", "Filter values"}, {"examples", "Example sentences"},
 		{"bulk", "Bulk add"}, {"tagging", "Tagging"}, {"playback", "Listening"},
 		{"overview", "Performance overview"}, {"activate", "Activate"}, {"publish", "Publish"},
-		{"results", "Results"}, {"call", "Call transcript"}, {"list", "Moving"},
+		{"results", "Results"}, {"rates", "Rates"}, {"call", "Call transcript"}, {"list", "Moving"},
 		{"confirm", "Questions"}, {"input", "Editing text"}, {"help", "Help"},
 		{"global", "Everywhere"},
 	};

@@ -156,6 +156,12 @@ static int results_key(void *state, struct tui *app, const struct tui_event *ev)
 			tui_next(app, &screen_call, a);
 		}
 		return TUI_PUSH;
+	case ACT_RATES: {
+		int64_t *a = xmalloc(sizeof(*a));
+		*a = r->tracker;
+		tui_next(app, &screen_rates, a);
+		return TUI_PUSH;
+	}
 	case ACT_PLAY:
 	case ACT_PLAY_CONTEXT:
 	case ACT_WRITE_WAV: {

@@ -338,7 +338,7 @@ static int trackers_key(void *state, struct tui *app, const struct tui_event *ev
 	if (!t) {
 		switch (ev->action) {
 		case ACT_OPEN: case ACT_EDIT: case ACT_EXAMPLES: case ACT_TRAIN: case ACT_OVERVIEW:
-		case ACT_ACTIVATE: case ACT_PUBLISH: case ACT_RESULTS: case ACT_DELETE:
+		case ACT_ACTIVATE: case ACT_PUBLISH: case ACT_RESULTS: case ACT_RATES: case ACT_DELETE:
 			tui_info(app, "No trackers yet: n makes a new tracker.");
 			return TUI_REDRAW;
 		}
@@ -405,6 +405,9 @@ static int trackers_key(void *state, struct tui *app, const struct tui_event *ev
 			return TUI_REDRAW;
 		}
 		return open_screen(app, &screen_results, id);
+	case ACT_RATES:
+		/* a tracker not active opens too: the screen says what it takes */
+		return open_screen(app, &screen_rates, id);
 	case ACT_DELETE:
 		s->delete_id = id;
 		{
@@ -439,6 +442,8 @@ static int trackers_offers(void *state, int action)
 		return t && t->latest_model && !t->active ? 1 : 0;
 	case ACT_RESULTS:
 		return t && (t->active || t->n_detections) ? 1 : 0;
+	case ACT_RATES:
+		return t && t->active ? 1 : 0;
 	}
 	return 1;
 }

@@ -1,0 +1,110 @@
+#!/bin/sh
+# tui-rates: the rates screen at 80x24, against `tracker rates --json` on the same
+# workspace: a demo workspace with a tracker activated and 11 weeks of Enterprise East
+# calls whose last week jumps from 2 to 10 detected calls in 12 (tests/rates_fixture.py).
+# Reached with m from the home list and from the results; b cycles the segment key; the
+# help lists its keys; a tracker not active says what it takes.
+SUITE=tui-rates
+. "$(dirname "$0")/tui/lib.sh"
+
+WS=$W/ws.db
+step "demo workspace, a tracker activated, the weeks imported"
+check demo 120 none "$WS" || { finish; exit 1; }
+set -- $(python3 "$TOP/tests/rates_fixture.py" "$TRACKER" "$WS")
+ID=$1 WEEK=$2
+check test -n "$ID"
+check test -n "$WEEK"
+
+# row JSON SEGMENT WEEK FIELD: a field of one row of `tracker rates --json`
+row() {
+	python3 -c 'import json,sys
+for r in json.load(open(sys.argv[1])):
+    if r["segment"] == sys.argv[2] and r["week"] == sys.argv[3]:
+        print(r[sys.argv[4]])' "$@"
+}
+tracker rates --db "$WS" "$ID" --json >"$W/team.json"
+tracker rates --db "$WS" "$ID" --by all --json >"$W/all.json"
+CALLS=$(row "$W/team.json" "Enterprise East" "$WEEK" calls)
+DET=$(row "$W/team.json" "Enterprise East" "$WEEK" calls_detected)
+check test "$(row "$W/team.json" "Enterprise East" "$WEEK" moved)" = up
+# a week before it, which did not move
+PREV=$(python3 -c 'import json,sys
+d = [r for r in json.load(open(sys.argv[1])) if r["segment"] == "Enterprise East" and not r["moved"]]
+print(d[-1]["week"], d[-1]["calls"], d[-1]["calls_detected"])' "$W/team.json")
+set -- $PREV
+PWEEK=$1 PCALLS=$2 PDET=$3
+pct() { python3 -c 'import sys; print("%.0f%%" % (100 * int(sys.argv[1]) / int(sys.argv[2])))' "$1" "$2"; }
+
+step "home: m opens the rates by team, the summary names the week that moved"
+start app 80x24 -- --db "$WS"
+check wait_for app "Discount asks"
+keys app m
+check wait_for app "Discount asks · detection rate per week · by team"
+check wait_for app "1 week moved in the last 12: Enterprise East up in week $WEEK"
+step "rates: the week that moved has the numbers of rates --json and the mark"
+check wait_re app "^▸ $WEEK +Enterprise East +$CALLS +$DET +$(pct "$DET" "$CALLS") [█·]{10} ▲ moved up\$"
+step "rates: a week that did not move has its numbers and no mark"
+check wait_re app "^  $PWEEK +Enterprise East +$PCALLS +$PDET +$(pct "$PDET" "$PCALLS") [█·]{10}\$"
+screen app >"$W/rates.txt"
+check test "$(grep -c 'moved up\|moved down' "$W/rates.txt")" = 1
+check grep -q "^ b by  " "$W/rates.txt"
+
+step "rates: the list keys scroll it (End shows the oldest week)"
+OLDEST=$(json 'j[0]["week"]' <"$W/team.json")
+keys app End
+check wait_re app "^▸ $OLDEST "
+keys app Home
+check wait_re app "^▸ $WEEK "
+
+step "rates: b cycles the key to all calls; the same week moved there"
+ACALLS=$(row "$W/all.json" "" "$WEEK" calls)
+ADET=$(row "$W/all.json" "" "$WEEK" calls_detected)
+for _ in 1 2 3 4; do
+	screen app | grep -q "by all calls" && break
+	keys app b
+	settled app
+done
+check wait_for app "Discount asks · detection rate per week · by all calls"
+check wait_re app "^▸ $WEEK +all calls +$ACALLS +$ADET +$(pct "$ADET" "$ACALLS") [█·]{10} ▲ moved up\$"
+check wait_for app "1 week moved in the last 12: all calls up in week $WEEK"
+
+step "rates: the help lists its keys"
+keys app '?'
+check wait_for app "Keys of the Rates screen"
+check wait_for app "by: team, the other metadata keys, all calls"
+keys app q
+check wait_gone app "Keys of the Rates screen"
+
+step "results: m opens the rates too"
+keys app q
+check wait_for app "Discount asks"
+keys app r
+check wait_for app "newest call first"
+check wait_re app " m rates"
+keys app m
+check wait_for app "1 week moved in the last 12: Enterprise East up in week $WEEK"
+keys app q
+keys app q
+check wait_for app "Discount asks"
+
+step "a tracker not active: the rates screen says what it takes"
+ID2=$(tracker create --db "$WS" --name "Zeta pricing" --mentioned-by customer)
+check test -n "$ID2"
+keys app C-l
+check wait_for app "Zeta pricing"
+for _ in $(seq 5); do
+	settled app
+	screen app -e >"$W/sel.ans"
+	attr "$W/sel.ans" reverse "Zeta pricing" 2>/dev/null && break
+	keys app j
+done
+keys app m
+check wait_for app "Zeta pricing · detection rate per week"
+check wait_for app "Zeta pricing is not active: no call is scored yet, so there are no"
+screen app >"$W/inactive.txt"
+check test "$(grep -c '…' "$W/inactive.txt")" = 0
+keys app q
+keys app q
+check exits_clean app
+
+finish
