@@ -12,6 +12,7 @@
 
 #include <cjson/cJSON.h>
 
+#include <ctype.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -1294,6 +1295,45 @@ struct est_point {
 static struct est_point est_pts[2][EST_WORLDS];
 static int est_n[2];
 
+/* Lower-cased words of a text, as a set: how many of a's are in b's, over both. */
+static double word_jaccard(const char *a, const char *b)
+{
+	char wa[64][32], wb[64][32];
+	size_t na = 0, nb = 0;
+	for (int side = 0; side < 2; side++) {
+		const char *t = side ? b : a;
+		char (*w)[32] = side ? wb : wa;
+		size_t *n = side ? &nb : &na;
+		while (*t && *n < 64) {
+			while (*t && !isalnum((unsigned char)*t) && *t != '\'')
+				t++;
+			size_t k = 0;
+			while (*t && (isalnum((unsigned char)*t) || *t == '\'')) {
+				if (k < 31)
+					w[*n][k++] = (char)tolower((unsigned char)*t);
+				t++;
+			}
+			if (!k)
+				continue;
+			w[*n][k] = 0;
+			int dup = 0;
+			for (size_t j = 0; j < *n && !dup; j++)
+				dup = !strcmp(w[j], w[*n]);
+			if (!dup)
+				(*n)++;
+		}
+	}
+	size_t common = 0;
+	for (size_t i = 0; i < na; i++)
+		for (size_t j = 0; j < nb; j++)
+			if (!strcmp(wa[i], wb[j])) {
+				common++;
+				break;
+			}
+	size_t all = na + nb - common;
+	return all ? (double)common / (double)all : 1;
+}
+
 /* Trains the concept's tracker through rounds answered by the truth, and keeps the
  * overview's estimates with the truth on held-out calls after round 4 and round 6 (for
  * test_estimate_accuracy). With detailed set, also checks what the overview holds. */
@@ -1390,6 +1430,48 @@ static int64_t test_estimates(struct learn_index *ix, int detailed)
 			  distinct, o->n_samples, det_calls);
 		CHECK_MSG(o->n_samples == det_texts, "%zu surfaced; %zu distinct texts detected (up to 20)",
 			  o->n_samples, det_texts);
+
+		snprintf(name, sizeof(name), "overview: after round %d the surfaced sentences are ones the "
+			 "admin has not tagged, and no two say nearly the same", round);
+		TEST(name);
+		{
+			struct store_tag *tags;
+			size_t nt, tagged_shown = 0;
+			must(store_tags_list(W.st, tr, &tags, &nt, err, sizeof(err)) == 0, "tags");
+			for (size_t i = 0; i < o->n_samples; i++) {
+				int tagged = 0;
+				for (size_t j = 0; j < nt && !tagged; j++)
+					tagged = !strcasecmp(W.s[tags[j].sentence].text, o->samples[i].text);
+				tagged_shown += tagged;
+			}
+			/* untagged detected texts: the model finds more than 20 on its own here */
+			size_t n, untagged = 0;
+			int64_t *ids = scope_ids(&est_spec, 0, 0, &n);
+			double *score = xmalloc((n + 1) * sizeof(double));
+			int *match = xmalloc((n + 1) * sizeof(int));
+			score_ids(ix, tr, ids, n, score, match);
+			for (size_t i = 0; i < n && untagged < 20; i++) {
+				int fresh = match[i];
+				for (size_t j = 0; j < nt && fresh; j++)
+					fresh = strcasecmp(W.s[tags[j].sentence].text, W.s[ids[i]].text) != 0;
+				for (size_t j = 0; j < i && fresh; j++)
+					fresh = !match[j] || strcasecmp(W.s[ids[j]].text, W.s[ids[i]].text);
+				untagged += fresh;
+			}
+			free(score);
+			free(match);
+			free(ids);
+			store_tags_free(tags, nt);
+			CHECK_MSG(untagged < 20 || tagged_shown == 0, "%zu of %zu surfaced sentences were "
+				  "tagged; %zu untagged texts detected", tagged_shown, o->n_samples, untagged);
+			/* words in common over words in either, as a reader would count them */
+			for (size_t i = 0; i < o->n_samples; i++)
+				for (size_t j = i + 1; j < o->n_samples; j++) {
+					double jac = word_jaccard(o->samples[i].text, o->samples[j].text);
+					CHECK_MSG(jac < 0.7, "nearly the same (%.2f): '%s' and '%s'", jac,
+						  o->samples[i].text, o->samples[j].text);
+				}
+		}
 		learn_overview_free(o);
 	}
 

@@ -415,9 +415,15 @@ out:
 /* Up to want sentences of ids (scores beside them), drawn at random with seed: one a
  * call while calls last, and never one text twice (a repeated sentence would use up two
  * of the admin's checks on one thing). Their texts are read from the store. */
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
 static struct learn_sample *sample_spread(store *st, const struct learn_index *ix,
-					  const int64_t *ids, const float *score, size_t n,
-					  size_t want, uint64_t seed, size_t *nout)
+					  const int64_t *ids, const float *score, const uint8_t *known,
+					  size_t n, size_t want, uint64_t seed, size_t *nout)
 {
 	size_t *order = xmalloc((n + 1) * sizeof(size_t));
 	for (size_t i = 0; i < n; i++)
@@ -433,15 +439,17 @@ static struct learn_sample *sample_spread(store *st, const struct learn_index *i
 	uint8_t *taken = xcalloc(n + 1, 1);
 	struct learn_sample *out = xcalloc(want + 1, sizeof(*out));
 	size_t got = 0;
-	for (int pass = 0; pass < 2 && got < want; pass++)
+	/* One a call first, then any call; what the admin has tagged (known) only when the
+	 * rest runs out; never two that say the same. */
+	for (int pass = 0; pass < 3 && got < want; pass++)
 		for (size_t k = 0; k < n && got < want; k++) {
-			if (taken[k])
+			if (taken[k] || (pass < 2 && known && known[order[k]]))
 				continue;
 			int64_t id = ids[order[k]];
 			int seen = 0;
 			for (size_t j = 0; j < got && !seen; j++)
-				seen = ix->texthash[out[j].sentence] == ix->texthash[id] ||
-				       (pass == 0 && out[j].call == (int64_t)ix->call[id]);
+				seen = (pass == 0 && out[j].call == (int64_t)ix->call[id]) ||
+				       sampler_near_duplicate(ix, out[j].sentence, id);
 			if (seen)
 				continue;
 			taken[k] = 1;
@@ -634,8 +642,21 @@ int learn_overview_get(store *st, const struct learn_index *ix, int64_t tracker,
 				prob[nd++] = prob[i];
 			}
 		o->est_detections = (double)nd;
-		o->samples = sample_spread(st, ix, det, prob, nd, SAMPLES, (uint64_t)row->id * 7777 + 1,
-					   &o->n_samples);
+		/* The sentences the admin has tagged, and their repeats, say nothing new: the
+		 * samples show what the model finds on its own first. */
+		uint8_t *known = xcalloc(nd + 1, 1);
+		uint32_t *th = xmalloc((d.n_tags + 1) * sizeof(uint32_t));
+		size_t nth = 0;
+		for (size_t j = 0; j < d.n_tags; j++)
+			if (d.tags[j].sentence <= ix->max_id)
+				th[nth++] = ix->texthash[d.tags[j].sentence];
+		qsort(th, nth, sizeof(*th), cmp_u32);
+		for (size_t i = 0; i < nd; i++)
+			known[i] = bsearch(&ix->texthash[det[i]], th, nth, sizeof(*th), cmp_u32) != NULL;
+		free(th);
+		o->samples = sample_spread(st, ix, det, prob, known, nd, SAMPLES,
+					   (uint64_t)row->id * 7777 + 1, &o->n_samples);
+		free(known);
 		free(det);
 		free(prob);
 	}
@@ -973,8 +994,8 @@ int learn_compare(store *st, const struct learn_index *ix, int64_t tracker,
 	c->only_draft = (int64_t)n_gain;
 	c->only_live = (int64_t)n_lost;
 	uint64_t seed = (uint64_t)draft_row->id * 7919 + (uint64_t)live_row->id;
-	c->gained = sample_spread(st, ix, gid, gs, n_gain, LEARN_COMPARE_SAMPLES, seed, &c->n_gained);
-	c->lost = sample_spread(st, ix, lid, ls, n_lost, LEARN_COMPARE_SAMPLES, seed + 1, &c->n_lost);
+	c->gained = sample_spread(st, ix, gid, gs, NULL, n_gain, LEARN_COMPARE_SAMPLES, seed, &c->n_gained);
+	c->lost = sample_spread(st, ix, lid, ls, NULL, n_lost, LEARN_COMPARE_SAMPLES, seed + 1, &c->n_lost);
 	*out = c;
 	c = NULL;
 	rc = 0;

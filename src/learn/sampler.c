@@ -156,11 +156,16 @@ static double overlap(const struct learn_index *ix, int64_t a, int64_t b)
 	return uni ? (double)common / (double)uni : 1;
 }
 
+int sampler_near_duplicate(const struct learn_index *ix, int64_t a, int64_t b)
+{
+	return ix->texthash[a] == ix->texthash[b] || overlap(ix, a, b) >= 0.7;
+}
+
 static int near_duplicate(const struct learn_index *ix, int64_t id, const struct store_round_item *it,
 			  size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (ix->texthash[id] == ix->texthash[it[i].sentence] || overlap(ix, id, it[i].sentence) >= 0.7)
+		if (sampler_near_duplicate(ix, id, it[i].sentence))
 			return 1;
 	return 0;
 }

@@ -12,4 +12,8 @@ int sampler_build(const struct learn_index *ix, const struct tdata *d, int numbe
 		  const struct lmodel *current, struct store_round_item **out, size_t *nout,
 		  char *err, size_t errlen);
 
+/* 1 when two sentences say the same: the same words in order, or most words in common
+ * (a round, or the overview's samples, shows only one of them). */
+int sampler_near_duplicate(const struct learn_index *ix, int64_t a, int64_t b);
+
 #endif
