@@ -114,6 +114,7 @@ struct learn_overview {
 	/* Estimates on calls the model has not seen; NAN before a model exists. */
 	double precision, recall;
 	double precision_lo, precision_hi, recall_lo, recall_hi;
+	char *estimate_note;	/* with a model but no estimate: what the estimate needs, or NULL */
 	int splits;		/* held-out splits the estimate comes from */
 	int64_t held_out;	/* tagged sentences those splits scored */
 	double est_detections;	/* detections expected in the tracker's calls */

@@ -203,6 +203,13 @@ run overview --db "$U" "$all" --json
 json_ok 'd["precision"] is None and d["audit"]["tagged"] > 0'
 json_ok '"no estimate to check yet" in d["audit"]["note"] and "agrees" not in d["audit"]["note"]'
 
+case_ "overview: with no estimate, it says what an estimate needs and what there is so far"
+json_ok 'd["estimate_note"].startswith("No estimate yet: it needs YES and NO tags (2 of each at least) from 10 calls or more; so far ")'
+run overview --db "$U" "$all"
+rc_is 0
+out_matches "^No estimate yet: it needs YES and NO tags \(2 of each at least\) from 10 calls or more; so far [0-9]+ YES and [0-9]+ NO from [0-9] calls?\.$"
+out_lacks "too few tags for estimates yet"
+
 # ------------------------------------------------------------------ one sentence, said everywhere
 
 S="$TMP/s.db"

@@ -505,6 +505,10 @@ static int run_overview(struct cli *c, int argc, char **argv)
 		add_num(j, "recall", o->recall);
 		cJSON_AddItemToObject(j, "precision_ci", pair(o->precision_lo, o->precision_hi));
 		cJSON_AddItemToObject(j, "recall_ci", pair(o->recall_lo, o->recall_hi));
+		if (o->estimate_note)
+			cJSON_AddStringToObject(j, "estimate_note", o->estimate_note);
+		else
+			cJSON_AddNullToObject(j, "estimate_note");
 		add_num(j, "threshold", o->threshold);
 		cJSON_AddNumberToObject(j, "splits", o->splits);
 		cJSON_AddNumberToObject(j, "held_out", (double)o->held_out);
@@ -560,7 +564,7 @@ static int run_overview(struct cli *c, int argc, char **argv)
 			printf("of 10 detections about %.0f are right; it finds about %.0f of every 10 "
 			       "times the concept is said\n", o->precision * 10, o->recall * 10);
 		} else {
-			printf("too few tags for estimates yet\n");
+			printf("%s\n", o->estimate_note ? o->estimate_note : "too few tags for estimates yet");
 		}
 		printf("it would detect %.0f of the %lld sentence%s in its calls\n", o->est_detections,
 		       (long long)o->scope_sentences, cli_s(o->scope_sentences));

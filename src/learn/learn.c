@@ -489,6 +489,7 @@ void learn_overview_free(struct learn_overview *o)
 		return;
 	samples_free(o->samples, o->n_samples);
 	free(o->audit_note);
+	free(o->estimate_note);
 	free(o->advice);
 	free(o);
 }
@@ -591,6 +592,14 @@ int learn_overview_get(store *st, const struct learn_index *ix, int64_t tracker,
 		o->precision_hi = json_num(r, "precision_hi");
 		o->recall_lo = json_num(r, "recall_lo");
 		o->recall_hi = json_num(r, "recall_hi");
+		if (isnan(o->precision) || isnan(o->recall)) {
+			size_t yes, no, calls;
+			trainer_estimable(&d, &yes, &no, &calls);
+			o->estimate_note = xasprintf(
+				"No estimate yet: it needs YES and NO tags (2 of each at least) from %d "
+				"calls or more; so far %zu YES and %zu NO from %zu call%s.",
+				TRAINER_ESTIMATE_CALLS, yes, no, calls, calls == 1 ? "" : "s");
+		}
 		o->splits = (int)json_num(r, "splits");
 		o->held_out = (int64_t)json_num(r, "held_out");
 		o->change = json_num(r, "change");

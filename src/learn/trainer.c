@@ -286,8 +286,34 @@ static double quantile(double *v, size_t n, double q)
  *    time on the benchmark and the demo instead of nine times in ten).
  */
 
-#define FOLDS 10
+#define FOLDS TRAINER_ESTIMATE_CALLS
 #define BINS 1024
+
+int trainer_estimable(const struct tdata *d, size_t *pyes, size_t *pno, size_t *pcalls)
+{
+	size_t yes = 0, no = 0, ng = 0;
+	int64_t *calls = xcalloc(d->n_tags + 1, sizeof(int64_t));
+	for (size_t i = 0; i < d->n_tags; i++) {
+		const struct store_tag *t = &d->tags[i];
+		if (t->label != STORE_TAG_YES && t->label != STORE_TAG_NO)
+			continue;
+		yes += t->label == STORE_TAG_YES;
+		no += t->label == STORE_TAG_NO;
+		size_t g = 0;
+		while (g < ng && calls[g] != t->call)
+			g++;
+		if (g == ng)
+			calls[ng++] = t->call;
+	}
+	free(calls);
+	if (pyes)
+		*pyes = yes;
+	if (pno)
+		*pno = no;
+	if (pcalls)
+		*pcalls = ng;
+	return ng >= FOLDS && yes >= 2 && no >= 2;
+}
 
 /* A logistic fit of P(y | z) = sigmoid(a z + b), pulled towards a = 1, b = 0 (the
  * model's own probabilities) as much as one tag would pull it. */
@@ -464,7 +490,7 @@ int trainer_estimate(const struct learn_index *ix, const struct tdata *d, const 
 		group[i] = (int)g;
 	}
 	free(calls);
-	if (ng < FOLDS || yes < 2 || no < 2) {
+	if (!trainer_estimable(d, NULL, NULL, NULL)) {
 		free(group);
 		return 1;
 	}

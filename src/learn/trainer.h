@@ -65,6 +65,12 @@ struct estimate {
 	double cal_a, cal_b;	/* calibration of the logit (P(yes) on the workspace) */
 };
 
+/* Whether the tags can give an estimate: YES and NO tags (at least 2 of each) from
+ * TRAINER_ESTIMATE_CALLS calls or more, as the held-out splits need. Returns 1 when they
+ * can, 0 when not; *yes, *no and *calls say what there is. */
+#define TRAINER_ESTIMATE_CALLS 10
+int trainer_estimable(const struct tdata *d, size_t *yes, size_t *no, size_t *calls);
+
 /* Cross-validation by call (10 folds of the tagged calls), a calibration of the score
  * fitted on the held-out scores, and the whole scope under the final model give the
  * threshold with the best expected F1 and the estimates at it (see trainer.c). Returns
