@@ -41,6 +41,8 @@ struct ingest_report {
 	size_t n_notes;
 	int64_t *call_ids;	/* row ids of the calls written, in order */
 	size_t n_call_ids;
+	char **ignored;		/* call fields not in the import format, each noted once */
+	size_t n_ignored;
 };
 
 void ingest_report_free(struct ingest_report *r);

@@ -239,6 +239,24 @@ json_ok '[t["tags"] for t in d if t["id"] == '"$TID"'] == [{"yes": 0, "no": 1, "
 run delete --db "$W" "$TID"
 rc_is 0
 
+case_ "import: a field the format does not have is ignored with a warning, once an import"
+python3 - "$TMP/b.jsonl" >"$TMP/typo.jsonl" <<'PY'
+import json, sys
+for line in open(sys.argv[1]):
+    c = json.loads(line)
+    c["metadata"] = c.pop("meta")
+    print(json.dumps(c))
+PY
+run import --db "$W" "$TMP/typo.jsonl"
+rc_is 0
+err_has "$TMP/typo.jsonl:1: call call-0006: warning: \"metadata\" is not a field of the import format and is ignored in every call (the fields: id, title, started, scope, language, audio, meta, parties, transcript)"
+check "one warning for three calls" [ "$(grep -c metadata "$ERR")" = 1 ]
+run show --db "$W" call-0006 --json
+json_ok 'd["meta"] == {}'
+run import --db "$W" "$TMP/b.jsonl"
+rc_is 0
+err_lacks "is not a field"
+
 case_ "import: a missing recording is a warning; the call is imported without it"
 mkdir -p "$TMP/calls"
 python3 - "$TMP/calls/with-audio.json" <<'PY'

@@ -156,6 +156,9 @@ void ingest_report_free(struct ingest_report *r)
 		free(r->notes[i]);
 	free(r->notes);
 	free(r->call_ids);
+	for (size_t i = 0; i < r->n_ignored; i++)
+		free(r->ignored[i]);
+	free(r->ignored);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -612,6 +615,34 @@ static int bad_utf8_line(const struct src *S)
 	return S->line + line_of(S->obj, p < S->end ? p : S->end) - 1;
 }
 
+/* A field the format does not have is ignored, with a warning the first time a name is
+ * met in an import: a misspelt "meta" would otherwise leave every call without its team,
+ * and trackers filtering on it without calls, unseen. */
+static void note_unknown_fields(const cJSON *o, const char *where, const char *id,
+				struct ingest_report *rep)
+{
+	static const char *const known[] = {
+		"id", "title", "started", "scope", "language", "audio", "meta", "parties",
+		"transcript", NULL,
+	};
+	const cJSON *f;
+	cJSON_ArrayForEach(f, o) {
+		int ok = 0;
+		for (int k = 0; known[k] && !ok; k++)
+			ok = !strcmp(f->string, known[k]);
+		for (size_t i = 0; i < rep->n_ignored && !ok; i++)
+			ok = !strcmp(rep->ignored[i], f->string);
+		if (ok)
+			continue;
+		rep->ignored = xrealloc(rep->ignored, (rep->n_ignored + 1) * sizeof(char *));
+		rep->ignored[rep->n_ignored++] = xstrdup(f->string);
+		note(rep, xasprintf("%s: call %s: warning: \"%.60s\" is not a field of the import "
+				    "format and is ignored in every call (the fields: id, title, "
+				    "started, scope, language, audio, meta, parties, transcript)",
+				    where, id, f->string));
+	}
+}
+
 /* Reads one call object (a JSON object: import_value checks) into b. where is
  * "FILE:LINE" of the call. */
 static int parse_call(const cJSON *o, const struct src *S, const char *where, struct build *b,
@@ -633,6 +664,7 @@ static int parse_call(const cJSON *o, const struct src *S, const char *where, st
 		FAIL("%s: call ?: missing \"id\"", where);
 	}
 	const char *id = b->c.ext_id;
+	note_unknown_fields(o, where, id, rep);
 
 	if (checked_str(o, "title", where, id, &s, 0, err, errlen) < 0)
 		return -1;
