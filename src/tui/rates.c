@@ -78,7 +78,9 @@ static void summarise(struct rates *s)
 						moved > 1 ? ", " : "", segment_name(s, r),
 						learn_drift_name(s->moved[s->order[i]]), r->week);
 	}
-	if (!moved)
+	if (!s->n)
+		snprintf(s->summary, sizeof(s->summary), "no weeks to compare yet");
+	else if (!moved)
 		snprintf(s->summary, sizeof(s->summary), "no week moved beyond chance in the last %zu",
 			 nrecent);
 	else
