@@ -439,16 +439,16 @@ static struct learn_sample *sample_spread(store *st, const struct learn_index *i
 	uint8_t *taken = xcalloc(n + 1, 1);
 	struct learn_sample *out = xcalloc(want + 1, sizeof(*out));
 	size_t got = 0;
-	/* One a call first, then any call; what the admin has tagged (known) only when the
-	 * rest runs out; never two that say the same. */
-	for (int pass = 0; pass < 3 && got < want; pass++)
+	/* One a call first, then any call; within each, what the admin has tagged (known)
+	 * only after the rest; never two that say the same. */
+	for (int pass = 0; pass < 4 && got < want; pass++)
 		for (size_t k = 0; k < n && got < want; k++) {
-			if (taken[k] || (pass < 2 && known && known[order[k]]))
+			if (taken[k] || (pass % 2 == 0 && known && known[order[k]]))
 				continue;
 			int64_t id = ids[order[k]];
 			int seen = 0;
 			for (size_t j = 0; j < got && !seen; j++)
-				seen = (pass == 0 && out[j].call == (int64_t)ix->call[id]) ||
+				seen = (pass < 2 && out[j].call == (int64_t)ix->call[id]) ||
 				       sampler_near_duplicate(ix, out[j].sentence, id);
 			if (seen)
 				continue;
