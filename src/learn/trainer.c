@@ -289,12 +289,16 @@ static double quantile(double *v, size_t n, double q)
 #define FOLDS TRAINER_ESTIMATE_CALLS
 #define BINS 1024
 
-int trainer_estimable(const struct tdata *d, size_t *pyes, size_t *pno, size_t *pcalls)
+/* The calls of the YES and NO tags, the groups held out together: group[i] gets tag i's
+ * (-1 for any other tag) when group is not NULL. Returns how many calls. */
+static size_t tag_groups(const struct tdata *d, int *group, size_t *pyes, size_t *pno)
 {
 	size_t yes = 0, no = 0, ng = 0;
 	int64_t *calls = xcalloc(d->n_tags + 1, sizeof(int64_t));
 	for (size_t i = 0; i < d->n_tags; i++) {
 		const struct store_tag *t = &d->tags[i];
+		if (group)
+			group[i] = -1;
 		if (t->label != STORE_TAG_YES && t->label != STORE_TAG_NO)
 			continue;
 		yes += t->label == STORE_TAG_YES;
@@ -304,8 +308,18 @@ int trainer_estimable(const struct tdata *d, size_t *pyes, size_t *pno, size_t *
 			g++;
 		if (g == ng)
 			calls[ng++] = t->call;
+		if (group)
+			group[i] = (int)g;
 	}
 	free(calls);
+	*pyes = yes;
+	*pno = no;
+	return ng;
+}
+
+int trainer_estimable(const struct tdata *d, size_t *pyes, size_t *pno, size_t *pcalls)
+{
+	size_t yes, no, ng = tag_groups(d, NULL, &yes, &no);
 	if (pyes)
 		*pyes = yes;
 	if (pno)
@@ -471,29 +485,12 @@ int trainer_estimate(const struct learn_index *ix, const struct tdata *d, const 
 	e->cal_a = 1;
 	e->cal_b = 0;
 
-	/* Calls of the tags are the groups held out together. */
-	size_t n = d->n_tags, ng = 0, yes = 0, no = 0;
-	int *group = xcalloc(n + 1, sizeof(int));
-	int64_t *calls = xcalloc(n + 1, sizeof(int64_t));
-	for (size_t i = 0; i < n; i++) {
-		group[i] = -1;
-		const struct store_tag *t = &d->tags[i];
-		if (t->label != STORE_TAG_YES && t->label != STORE_TAG_NO)
-			continue;
-		yes += t->label == STORE_TAG_YES;
-		no += t->label == STORE_TAG_NO;
-		size_t g = 0;
-		while (g < ng && calls[g] != t->call)
-			g++;
-		if (g == ng)
-			calls[ng++] = t->call;
-		group[i] = (int)g;
-	}
-	free(calls);
-	if (!trainer_estimable(d, NULL, NULL, NULL)) {
-		free(group);
+	if (!trainer_estimable(d, NULL, NULL, NULL))
 		return 1;
-	}
+	/* Calls of the tags are the groups held out together. */
+	size_t n = d->n_tags, yes, no;
+	int *group = xcalloc(n + 1, sizeof(int));
+	size_t ng = tag_groups(d, group, &yes, &no);
 
 	/* 1. Held-out logits, each tag from a model that never saw its call. */
 	struct rng r;
