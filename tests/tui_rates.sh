@@ -3,7 +3,7 @@
 # workspace: a demo workspace with a tracker activated and 11 weeks of Enterprise East
 # calls whose last week jumps from 2 to 10 detected calls in 12 (tests/rates_fixture.py).
 # Reached with m from the home list and from the results; b cycles the segment key; the
-# help lists its keys; a tracker not active says what it takes.
+# help lists its keys; a tracker not active says what it takes. And the results' search.
 SUITE=tui-rates
 . "$(dirname "$0")/tui/lib.sh"
 
@@ -80,6 +80,32 @@ keys app q
 check wait_for app "Discount asks"
 keys app r
 check wait_for app "newest call first"
+
+step "results: / searches the detections as typed; the counts are those of results --json"
+tracker results --db "$WS" "$ID" --format json >"$W/results.json"
+set -- $(python3 -c 'import json,sys
+d = json.load(open(sys.argv[1]))
+m = [r for r in d if any("price" in (r[k] or "").lower() for k in ("text", "speaker", "call", "title"))]
+calls = []
+for r in m:
+    if r["call"] not in calls:
+        calls.append(r["call"])
+print(len(m), len(d), len(calls), len({r["call"] for r in d}), calls[0],
+      sum(1 for r in m if r["call"] == calls[0]))' "$W/results.json")
+M=$1 D=$2 MC=$3 DC=$4 FIRST=$5 FIRSTN=$6
+keys app /
+type_text app "PRICE"
+check wait_for app " $M of $D detections, in $MC of $DC calls, match: PRICE"
+keys app Enter
+check wait_re app "^▸ [0-9-]+ +$FIRST .* $FIRSTN\$"
+check wait_re app " / search "
+step "results: a search nothing matches says so; an empty one shows every call again"
+keys app /
+keys app C-u
+type_text app "zzqx"
+check wait_for app "No call matches: / changes the search, an empty one shows every call."
+keys app C-u Enter
+check wait_for app "$D detections in $DC calls, newest call first"
 check wait_re app " m rates"
 keys app m
 check wait_for app "1 week moved in the last 12: Enterprise East up in week $WEEK"

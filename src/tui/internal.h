@@ -45,6 +45,8 @@ enum tui_action {
 	/* trackers */
 	ACT_OPEN, ACT_NEW, ACT_EDIT, ACT_EXAMPLES, ACT_TRAIN, ACT_OVERVIEW, ACT_ACTIVATE, ACT_PUBLISH,
 	ACT_RESULTS, ACT_RATES, ACT_DELETE,
+	/* results */
+	ACT_SEARCH,
 	/* rates */
 	ACT_SEGMENT,
 	/* examples */

@@ -106,6 +106,7 @@ const struct tui_keydef tui_keys[] = {
 
 	/* results */
 	{"results", '\n', ACT_OPEN, "open the call with its detected sentences", "open call"},
+	{"results", '/', ACT_SEARCH, "search: calls whose id, title, speaker or detected sentence has the text", "search"},
 	{"results", 'm', ACT_RATES, "detection rates per week, and the weeks that moved", "rates"},
 
 	/* rates */
