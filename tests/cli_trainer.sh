@@ -353,6 +353,13 @@ out_has "model version 2 built"
 run list --db "$W" --json
 json_ok '[(t["state"], t["unpublished_changes"], t["model_version"]) for t in d if t["id"] == '"$id"'] == [("active, unpublished changes", True, 2)]'
 json_ok '[t["live"]["model_version"] for t in d if t["id"] == '"$id"'] == [1]'
+keep list5.json
+live_pr=$(python3 -c 'import json,sys; t=[t for t in json.load(open(sys.argv[1])) if t["id"] == int(sys.argv[2])][0]; print("%.2f +%.2f" % (t["live"]["precision"], t["live"]["recall"]))' "$TMP/list5.json" "$id")
+draft_pr=$(python3 -c 'import json,sys; t=[t for t in json.load(open(sys.argv[1])) if t["id"] == int(sys.argv[2])][0]; print("precision %.2f, hit rate %.2f" % (t["precision"], t["recall"]))' "$TMP/list5.json" "$id")
+run list --db "$W"
+rc_is 0
+out_matches "^$id +.* +active, unpublished changes +[0-9]+ +$live_pr\$"
+out_has "     draft model 2, not published: $draft_pr (\`tracker compare $id\`)"
 run results --db "$W" "$id" --format json
 same_as results1.json
 

@@ -485,16 +485,30 @@ static int run_list(struct cli *c, int argc, char **argv)
 	} else {
 		printf("%-4s %-28s %-30s %8s %6s %6s\n", "id", "name", "state", "tags", "prec", "hit");
 		for (size_t i = 0; i < n; i++) {
+			/* the model scoring calls (as the app's list shows), else the newest */
+			int live = t[i].live_model != 0;
+			double pv = live ? t[i].live_precision : t[i].latest_precision;
+			double rv = live ? t[i].live_recall : t[i].latest_recall;
 			char p[16] = "-", r[16] = "-", tags[32];
-			if (!isnan(t[i].latest_precision))
-				snprintf(p, sizeof(p), "%.2f", t[i].latest_precision);
-			if (!isnan(t[i].latest_recall))
-				snprintf(r, sizeof(r), "%.2f", t[i].latest_recall);
+			if (!isnan(pv))
+				snprintf(p, sizeof(p), "%.2f", pv);
+			if (!isnan(rv))
+				snprintf(r, sizeof(r), "%.2f", rv);
 			snprintf(tags, sizeof(tags), "%lld", (long long)(t[i].n_yes + t[i].n_no + t[i].n_unsure));
 			char name[160];
 			printf("%-4lld %s %-30s %8s %6s %6s\n", (long long)t[i].id,
 			       cli_column(t[i].live.name, 28, name, sizeof(name)),
 			       learn_state_name(&t[i]), tags, p, r);
+			if (live && t[i].latest_model && t[i].latest_model != t[i].live_model) {
+				char dp[16] = "-", dr[16] = "-";
+				if (!isnan(t[i].latest_precision))
+					snprintf(dp, sizeof(dp), "%.2f", t[i].latest_precision);
+				if (!isnan(t[i].latest_recall))
+					snprintf(dr, sizeof(dr), "%.2f", t[i].latest_recall);
+				printf("     draft model %d, not published: precision %s, hit rate %s "
+				       "(`tracker compare %lld`)\n", t[i].latest_version, dp, dr,
+				       (long long)t[i].id);
+			}
 		}
 	}
 	store_trackers_free(t, n);
@@ -509,9 +523,11 @@ const struct cli_command cli_cmd_list = {
 	"usage: tracker list [--db PATH] [--json]\n"
 	"\n"
 	"Lists the trackers: id, name, state (needs examples, in training, model ready,\n"
-	"active, unpublished changes), tags and the newest model's estimates: a draft's\n"
-	"when there are unpublished changes. --json adds \"live\": the version and\n"
-	"estimates of the model scoring calls now (null until activated).\n",
+	"active, unpublished changes), tags and the estimates of the model scoring calls\n"
+	"(the newest model before activation), with a draft model's on a line below.\n"
+	"--json: \"precision\" and \"recall\" are the newest model's (a draft's when there\n"
+	"is one); \"live\" has the version and estimates of the model scoring calls now\n"
+	"(null until activated).\n",
 };
 
 /* ------------------------------------------------------------------ examples */
