@@ -203,12 +203,25 @@ run overview --db "$U" "$all" --json
 json_ok 'd["precision"] is None and d["audit"]["tagged"] > 0'
 json_ok '"no estimate to check yet" in d["audit"]["note"] and "agrees" not in d["audit"]["note"]'
 
-case_ "overview: with no estimate, it says what an estimate needs and what there is so far"
-json_ok 'd["estimate_note"].startswith("No estimate yet: it needs YES and NO tags (2 of each at least) from 10 calls or more; so far ")'
+case_ "overview: with no estimate because the settings leave too few calls, it says to widen them"
+json_ok 'd["estimate_note"] == "No estimate: it needs YES and NO tags from 10 calls or more, and this tracker'"'"'s settings leave 4 calls: widen them (scope, filters, part of the call) for one."'
 run overview --db "$U" "$all"
 rc_is 0
-out_matches "^No estimate yet: it needs YES and NO tags \(2 of each at least\) from 10 calls or more; so far [0-9]+ YES and [0-9]+ NO from [0-9] calls?\.$"
+out_has "No estimate: it needs YES and NO tags from 10 calls or more, and this tracker's settings leave 4 calls"
 out_lacks "too few tags for estimates yet"
+
+case_ "overview: with no estimate yet in a workspace of enough calls, it says what there is so far"
+run create --db "$W" --name "Yes to all"
+yall=$(cat "$OUT")
+add_examples "$W" "$yall"
+tag_rounds "$W" "$yall" 4 yes
+rc_is 0
+out_matches "model version 1 built"
+run overview --db "$W" "$yall"
+rc_is 0
+out_matches "^No estimate yet: it needs YES and NO tags \(2 of each at least\) from 10 calls or more; so far 100 YES and 0 NO from [0-9]+ calls\. Tag another round\.$"
+run delete --db "$W" "$yall"
+rc_is 0
 
 # ------------------------------------------------------------------ one sentence, said everywhere
 

@@ -593,12 +593,23 @@ int learn_overview_get(store *st, const struct learn_index *ix, int64_t tracker,
 		o->recall_lo = json_num(r, "recall_lo");
 		o->recall_hi = json_num(r, "recall_hi");
 		if (isnan(o->precision) || isnan(o->recall)) {
-			size_t yes, no, calls;
+			size_t yes, no, calls, in_scope = 0;
 			trainer_estimable(&d, &yes, &no, &calls);
-			o->estimate_note = xasprintf(
-				"No estimate yet: it needs YES and NO tags (2 of each at least) from %d "
-				"calls or more; so far %zu YES and %zu NO from %zu call%s.",
-				TRAINER_ESTIMATE_CALLS, yes, no, calls, calls == 1 ? "" : "s");
+			/* the pool is in id order, and a call's sentence ids are consecutive */
+			for (size_t i = 0; i < d.pool.n; i++)
+				in_scope += !i || ix->call[d.pool.ids[i]] != ix->call[d.pool.ids[i - 1]];
+			if (in_scope < TRAINER_ESTIMATE_CALLS)
+				o->estimate_note = xasprintf(
+					"No estimate: it needs YES and NO tags from %d calls or more, and "
+					"this tracker's settings leave %zu call%s: widen them (scope, "
+					"filters, part of the call) for one.", TRAINER_ESTIMATE_CALLS,
+					in_scope, in_scope == 1 ? "" : "s");
+			else
+				o->estimate_note = xasprintf(
+					"No estimate yet: it needs YES and NO tags (2 of each at least) "
+					"from %d calls or more; so far %zu YES and %zu NO from %zu call%s. "
+					"Tag another round.", TRAINER_ESTIMATE_CALLS, yes, no, calls,
+					calls == 1 ? "" : "s");
 		}
 		o->splits = (int)json_num(r, "splits");
 		o->held_out = (int64_t)json_num(r, "held_out");

@@ -233,8 +233,8 @@ static void overview_draw(void *state, struct tui *app)
 			 held, det, scope);
 		y += tui_wrap(y, 1, w - 2, 2, line, tui_color(app, C_DIM), 0, 1);
 	} else {
-		snprintf(line, sizeof(line), " %s Tag another round.", o->estimate_note ?
-			 o->estimate_note : "Too few YES and NO tags for estimates yet.");
+		snprintf(line, sizeof(line), " %s", o->estimate_note ? o->estimate_note :
+			 "Too few YES and NO tags for estimates yet: tag another round.");
 		y += tui_wrap(y, 1, w - 2, 2, line, tui_color(app, C_WARN), 0, 1);
 	}
 	if (o->audit_note) {
