@@ -199,6 +199,29 @@ static void test_keys(void)
 	CHECK(c.audio_cache == NULL);
 	config_free(&c);
 
+	TEST("keys: a comment after a value, as the README writes tracker.conf, is not part of it");
+	CHECK_MSG(load_text("ic.conf",
+		"[workspace]\n"
+		"path = workspace.db       # relative to this file\n"
+		"[audio]\n"
+		"lead_in_ms = 1500         # snippet before the sentence\n"
+		"autoplay = true\t# play each tagging item\n"
+		"device = default          # a PortAudio device name\n"
+		"cache =                   # where demo recordings are made\n"
+		"[ui]\n"
+		"colors = never            # auto, always, never\n", &c, err, sizeof(err)) == 0,
+		"%s", err);
+	CHECK_STR(c.workspace, tpath("workspace.db"));
+	CHECK_INT(c.lead_in_ms, 1500);
+	CHECK_INT(c.autoplay, 1);
+	CHECK_STR(c.audio_device, "default");
+	CHECK(c.audio_cache == NULL);
+	CHECK_INT(c.colors, CONFIG_COLORS_NEVER);
+	config_free(&c);
+	CHECK_INT(load_text("ic2.conf", "[workspace]\npath = calls#2.db\n", &c, err, sizeof(err)), 0);
+	CHECK_STR(c.workspace, tpath("calls#2.db"));
+	config_free(&c);
+
 	TEST("paths: relative paths are relative to the file's folder");
 	mkdir(tpath("conf"), 0755);
 	CHECK_INT(load_text("conf/rel.conf", "[workspace]\npath = ws/calls.db\n[audio]\ncache = rec\n",
@@ -257,6 +280,22 @@ static void test_errors(void)
 	TEST("errors: a line that is not key = value names its line");
 	CHECK_INT(load_text("l.conf", "[demo]\ncalls 600\n", &c, err, sizeof(err)), -1);
 	snprintf(want, sizeof(want), "%s:2: not a 'key = value' line or '[section]'", tpath("l.conf"));
+	CHECK_STR(err, want);
+	config_free(&c);
+
+	TEST("errors: a bad value with a comment after it quotes the value alone");
+	bad("ui", "colors = blue   # auto, always, never", "colors must be auto, always or never, not 'blue'");
+
+	TEST("errors: a line inih cannot read is named with its own message, not a later one's");
+	CHECK_INT(load_text("h.conf", "[demo\ncalls = 5\n", &c, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s:1: not a 'key = value' line or '[section]'", tpath("h.conf"));
+	CHECK_STR(err, want);
+	config_free(&c);
+
+	TEST("errors: a folder given as the file says so");
+	config_defaults(&c);
+	CHECK_INT(config_load(tmpdir, &c, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s: %s", tmpdir, strerror(EISDIR));
 	CHECK_STR(err, want);
 	config_free(&c);
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "xmalloc.h"
@@ -39,8 +40,33 @@ void config_free(struct config *c)
 struct parse {
 	struct config *c;
 	char msg[256];		/* the first problem found */
+	int msg_line;		/* the line it is on */
 	const char *dir;	/* folder of the file, for relative paths */
+	FILE *f;		/* the file being read */
+	int line;		/* the line last read */
 };
+
+/* inih's line reader, counting lines (so that a bad value is named at its own line, not
+ * at an earlier line inih could not read) and taking off a comment that follows a value
+ * after a blank ("lead_in_ms = 2000   # before the sentence"), as tracker.conf is written;
+ * a '#' inside a value ("my#file.db") stays. */
+static char *read_line(char *str, int num, void *user)
+{
+	struct parse *p = user;
+	if (!fgets(str, num, p->f))
+		return NULL;
+	size_t n = strlen(str);
+	if (n && str[n - 1] == '\n')
+		p->line++;
+	else if (feof(p->f))
+		p->line++;	/* the last line, without a line break */
+	for (char *s = str + 1; *s; s++)
+		if (*s == '#' && (s[-1] == ' ' || s[-1] == '\t')) {
+			*s = '\0';
+			break;
+		}
+	return str;
+}
 
 static int int_value(const char *v, long lo, long hi, long *out)
 {
@@ -78,7 +104,8 @@ static int handler(void *user, const char *section, const char *name, const char
 	struct config *c = p->c;
 	long n;
 	int b;
-#define BAD(...) do { if (!p->msg[0]) snprintf(p->msg, sizeof(p->msg), __VA_ARGS__); return 0; } while (0)
+#define BAD(...) do { if (!p->msg[0]) { snprintf(p->msg, sizeof(p->msg), __VA_ARGS__); \
+		p->msg_line = p->line; } return 0; } while (0)
 #define IS(s, k) (!strcmp(section, s) && !strcmp(name, k))
 	if (!name)	/* a section header alone */
 		return 1;
@@ -161,6 +188,12 @@ int config_load(const char *path, struct config *c, char *err, size_t errlen)
 	if (!file)
 		return 0;
 	FILE *f = fopen(file, "r");
+	struct stat sb;
+	if (f && fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		fclose(f);
+		f = NULL;
+		errno = EISDIR;
+	}
 	if (!f) {
 		errf(err, errlen, "%s: %s", file, strerror(errno));
 		free(file);
@@ -168,12 +201,18 @@ int config_load(const char *path, struct config *c, char *err, size_t errlen)
 	}
 	char *slash = strrchr(file, '/');
 	char *dir = slash ? xstrndup(file, (size_t)(slash - file)) : xstrdup(".");
-	struct parse p = { .c = c, .dir = dir };
-	int line = ini_parse_file(f, handler, &p);
+	struct parse p = { .c = c, .dir = dir, .f = f };
+	int line = ini_parse_stream(read_line, &p, handler, &p);
+	int bad_read = ferror(f), why = errno;
 	fclose(f);
 	free(dir);
+	if (bad_read) {
+		errf(err, errlen, "%s: %s", file, strerror(why ? why : EIO));
+		free(file);
+		return -1;
+	}
 	if (line != 0) {
-		if (p.msg[0])
+		if (p.msg[0] && p.msg_line == line)
 			errf(err, errlen, "%s:%d: %s", file, line, p.msg);
 		else
 			errf(err, errlen, "%s:%d: not a 'key = value' line or '[section]'", file, line);
