@@ -309,7 +309,10 @@ static int run_edit(struct cli *c, int argc, char **argv)
 		rc = CLI_FAIL;
 		goto out;
 	}
-	if (store_tracker_get(c->st, id, &t, err, sizeof(err)) < 0) {
+	/* The settings are read in the transaction that writes them: another command
+	 * changing them meanwhile would otherwise be undone unseen. */
+	if (store_begin(c->st, err, sizeof(err)) < 0 ||
+	    store_tracker_get(c->st, id, &t, err, sizeof(err)) < 0) {
 		rc = cli_fail("%s", err);
 		goto out;
 	}
@@ -317,8 +320,7 @@ static int run_edit(struct cli *c, int argc, char **argv)
 	store_settings_copy(&s, t->has_draft_settings ? &t->draft : &t->live);
 	if ((rc = apply_settings(c, &s, &o)) || (rc = apply_filters(c, &s, &o)))
 		goto out;
-	if (store_begin(c->st, err, sizeof(err)) < 0 ||
-	    store_tracker_set_settings(c->st, id, &s, t->active, err, sizeof(err)) < 0 ||
+	if (store_tracker_set_settings(c->st, id, &s, t->active, err, sizeof(err)) < 0 ||
 	    store_commit(c->st, err, sizeof(err)) < 0) {
 		rc = cli_fail("%s", err);
 		goto out;
@@ -558,7 +560,10 @@ static int examples_add(struct cli *c, long long id, char **texts, int n, const 
 	const char **lines = NULL;
 	int *line_no = NULL, nl = 0, rc = CLI_OK;
 	char *content = NULL;
-	if (store_examples_list(c->st, id, &ex, &nex, err, sizeof(err)) < 0)
+	/* The examples there are, for the duplicates and the limit, are read in the
+	 * transaction that adds: another command adding meanwhile is counted. */
+	if (store_begin(c->st, err, sizeof(err)) < 0 ||
+	    store_examples_list(c->st, id, &ex, &nex, err, sizeof(err)) < 0)
 		return cli_fail("%s", err);
 	if (file) {
 		content = cli_read_file(file, NULL);
@@ -595,10 +600,6 @@ static int examples_add(struct cli *c, long long id, char **texts, int n, const 
 	size_t nseen = 0, added = 0, dropped = 0;
 	for (size_t i = 0; i < nex; i++)
 		seen[nseen++] = squash(ex[i].text);
-	if (store_begin(c->st, err, sizeof(err)) < 0) {
-		rc = cli_fail("%s", err);
-		goto out;
-	}
 	for (int i = 0; i < nl; i++) {
 		char where[64];
 		if (file)
