@@ -62,4 +62,20 @@ check "one of them says it skipped a duplicate" \
 check "and counts the example there was" grep -q "(1 in all, 1 duplicate skipped)" \
 	"$TMP/bg.a.out" "$TMP/bg.b.out"
 
+case_ "activate: of two activations at once one is done and the other refused"
+run examples --db "$W" "$id" add "Is there any discount if we sign for two years?" \
+	"Could you knock a bit off the annual fee?" "What's the best price you can give us?" \
+	"Any chance of a lower rate?"
+rc_is 0
+run train --db "$W" "$id"
+rc_is 0
+hold_lock "$W" 1.5
+bg a activate --db "$W" "$id" --backfill-months 6
+bg b activate --db "$W" "$id" --upcoming-only
+wait
+check "one says it is active" test "$(cat "$TMP/bg.a.out" "$TMP/bg.b.out" | grep -c '^active on upcoming calls')" = 1
+check "the other says it was active already" grep -q "is active already" "$TMP/bg.a.err" "$TMP/bg.b.err"
+run list --db "$W" --json
+json_ok 'd[0]["active"] is True'
+
 finish

@@ -710,12 +710,20 @@ static int run_activate(struct cli *c, int argc, char **argv)
 		months = 12;
 	if (months < 0 || months > 120)
 		return cli_usage_error(c, "--backfill-months must be 0 to 120");
+	struct learn_index *ix = open_index(c);
+	if (!ix)
+		return CLI_FAIL;
 	/* activating again would publish a draft unseen and score the past anew: an active
-	 * tracker changes through publish, as in the app */
+	 * tracker changes through publish, as in the app. Read in the transaction that
+	 * activates, so that a second activate meanwhile is refused too. */
 	struct store_tracker *t;
-	if (store_tracker_get(c->st, id, &t, err, sizeof(err)) < 0)
+	if (store_begin(c->st, err, sizeof(err)) < 0 ||
+	    store_tracker_get(c->st, id, &t, err, sizeof(err)) < 0) {
+		learn_index_free(ix);
 		return cli_fail("%s", err);
+	}
 	if (t->active) {
+		learn_index_free(ix);
 		if (learn_has_draft(t))
 			cli_fail("tracker '%s' is active already, with unpublished changes: `tracker "
 				 "compare %lld` shows them and `tracker publish %lld` makes them live",
@@ -728,12 +736,8 @@ static int run_activate(struct cli *c, int argc, char **argv)
 		return CLI_FAIL;
 	}
 	store_tracker_free(t);
-	struct learn_index *ix = open_index(c);
-	if (!ix)
-		return CLI_FAIL;
 	size_t n = 0;
-	if (store_begin(c->st, err, sizeof(err)) < 0 ||
-	    learn_activate(c->st, ix, id, (int)months, progress, NULL, NULL, &n, err, sizeof(err)) < 0) {
+	if (learn_activate(c->st, ix, id, (int)months, progress, NULL, NULL, &n, err, sizeof(err)) < 0) {
 		learn_index_free(ix);
 		return cli_fail("%s", err);
 	}
