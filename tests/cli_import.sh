@@ -124,6 +124,8 @@ negative time|{"id": "x3", "started": "2026-01-01", "parties": [{"id": "a", "aff
 times going backwards|{"id": "x4", "started": "2026-01-01", "parties": [{"id": "a", "affiliation": "company"}], "transcript": [{"speaker": "a", "start_ms": 90, "end_ms": 95, "text": "Hi."}, {"speaker": "a", "start_ms": 10, "end_ms": 20, "text": "Yo."}]}|times must not go backwards
 empty transcript|{"id": "x5", "started": "2026-01-01", "parties": [{"id": "a", "affiliation": "company"}], "transcript": []}|call x5: empty transcript
 JSON syntax error|{"id": "x6", "started": "2026-01-01", "parties": [}|call x6: JSON syntax error near
+fractional numeric id|{"id": 1.5, "started": "2026-01-01", "parties": [{"id": "a", "affiliation": "company"}], "transcript": [{"speaker": "a", "start_ms": 0, "end_ms": 5, "text": "Hi."}]}|call ?: "id" 1.5 is not a whole number an id can be; write it as a string ("1.5")
+numeric id too long to keep|{"id": 12345678901234567890, "started": "2026-01-01", "parties": [{"id": "a", "affiliation": "company"}], "transcript": [{"speaker": "a", "start_ms": 0, "end_ms": 5, "text": "Hi."}]}|"id" 12345678901234567890 is not a whole number
 EOF
 # invalid UTF-8 cannot go through the here-document portably
 printf '%s\n{"id": "x7", "started": "2026-01-01", "parties": [{"id": "a", "affiliation": "company"}], "transcript": [{"speaker": "a", "start_ms": 0, "end_ms": 5, "text": "caf\303("}]}\n' "$good" >"$TMP/bad-utf8.jsonl"

@@ -4,6 +4,7 @@
 #include <cjson/cJSON.h>
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -652,7 +653,17 @@ static int parse_call(const cJSON *o, const struct src *S, const char *where, st
 	char idbuf[64], at[32];
 	const cJSON *idv = cJSON_GetObjectItemCaseSensitive(o, "id");
 	if (cJSON_IsNumber(idv)) {
-		snprintf(idbuf, sizeof(idbuf), "%.0f", idv->valuedouble);
+		/* a number is the id as written only when it is whole and a double holds it
+		 * exactly: 1.5 would become "2" and 12345678901234567890 lose its last digits */
+		double v = idv->valuedouble;
+		if (v != floor(v) || fabs(v) > 9007199254740992.0) {
+			const char *lit = S->obj ? jw_member(S->obj, S->end, "id") : NULL;
+			size_t n = lit ? strspn(lit, "+-0123456789.eE") : 0;
+			FAIL("%s: call ?: \"id\" %.*s is not a whole number an id can be; write it "
+			     "as a string (\"%.*s\")", where, (int)(n ? n : 1), n ? lit : "?",
+			     (int)(n ? n : 1), n ? lit : "?");
+		}
+		snprintf(idbuf, sizeof(idbuf), "%.0f", v);
 		b->c.ext_id = own(b, xstrdup(idbuf));
 	} else if (cJSON_IsString(idv) && *idv->valuestring) {
 		if (!S->utf8_ok && !ingest_utf8_valid(idv->valuestring, strlen(idv->valuestring)))
