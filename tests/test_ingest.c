@@ -332,6 +332,16 @@ static void test_parsers(void)
 	CHECK_INT(ingest_parse_time("", &t), -1);
 	CHECK_INT(ingest_parse_time(NULL, &t), -1);
 
+	TEST("time: a day the month does not have is refused, 29 February of a leap year is not");
+	CHECK_INT(ingest_parse_time("2026-02-30T00:00:00Z", &t), -1);
+	CHECK_INT(ingest_parse_time("2026-04-31", &t), -1);
+	CHECK_INT(ingest_parse_time("2026-02-29", &t), -1);
+	CHECK_INT(ingest_parse_time("2100-02-29", &t), -1);
+	CHECK_INT(ingest_parse_time("2028-02-29T12:00:00Z", &t), 0);
+	CHECK_INT(t, 1835438400);
+	CHECK_INT(ingest_parse_time("2000-02-29", &t), 0);
+	CHECK_INT(ingest_parse_time("2026-12-31T23:59:59Z", &t), 0);
+
 	TEST("utf8: valid text passes");
 	CHECK(ingest_utf8_valid("plain", 5));
 	CHECK(ingest_utf8_valid("caf\xc3\xa9 \xe2\x80\xa6 \xf0\x9f\x98\x80", 14));
