@@ -101,6 +101,26 @@ run calls --db "$TMP/text.db"
 rc_is 1
 err_has "$TMP/text.db: not a tracker workspace"
 
+case_ "workspace: one that cannot be written is not called 'not a tracker workspace'"
+# a folder nobody may write, holding a workspace nobody may write; root writes anyway, so
+# the command runs as nobody when the suite runs as root
+mkdir "$TMP/ro"
+run import --db "$TMP/ro/w.db" "$TMP/calls.jsonl"
+chmod 444 "$TMP/ro/w.db"
+chmod 555 "$TMP/ro"
+chmod 711 "$TMP"
+as_nobody=
+[ "$(id -u)" = 0 ] && as_nobody="setpriv --reuid=65534 --regid=65534 --clear-groups --"
+T_LAST="tracker list --db $TMP/ro/w.db (read-only)"
+$as_nobody "$TRACKER" list --db "$TMP/ro/w.db" >"$OUT" 2>"$ERR" </dev/null
+RC=$?
+rc_is 1
+err_lacks "not a tracker workspace"
+err_has "$TMP/ro/w.db: cannot open the workspace: attempt to write a readonly database"
+err_has "check the permissions of the file and its folder"
+chmod 755 "$TMP/ro"
+chmod 700 "$TMP"
+
 run import --db "$W" "$TMP/calls.jsonl"
 case_ "global options: --db before the command"
 run --db "$W" calls

@@ -78,4 +78,16 @@ check "the other says it was active already" grep -q "is active already" "$TMP/b
 run list --db "$W" --json
 json_ok 'd[0]["active"] is True'
 
+case_ "busy: a workspace kept busy beyond the wait says so, and nothing is written"
+run list --db "$W" --json
+keep list_before
+hold_lock "$W" 7
+run create --db "$W" --name Busy
+wait
+rc_is 1
+out_is_empty
+err_has "database is locked (another tracker command or the app kept the workspace busy; nothing was written: try again when it is done)"
+run list --db "$W" --json
+same_as list_before
+
 finish

@@ -197,9 +197,24 @@ int store_schema_version(void)
 
 /* ------------------------------------------------------------------ helpers */
 
+/* What to do about the last error when it is one the user can do something about: the
+ * workspace was kept busy by another process beyond the wait, or cannot be written. */
+static const char *hint(store *st)
+{
+	int code = st && st->db ? sqlite3_errcode(st->db) & 0xff : SQLITE_OK;
+	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+		return " (another tracker command or the app kept the workspace busy; nothing was "
+		       "written: try again when it is done)";
+	if (code == SQLITE_READONLY)
+		return " (tracker writes the workspace file and, beside it, its -wal and -shm "
+		       "files: check the permissions of the file and its folder)";
+	return "";
+}
+
 int store_fail(store *st, const char *op, char *err, size_t errlen)
 {
-	return errf(err, errlen, "store: %s: %s", op, st && st->db ? sqlite3_errmsg(st->db) : "no database");
+	return errf(err, errlen, "store: %s: %s%s", op,
+		    st && st->db ? sqlite3_errmsg(st->db) : "no database", hint(st));
 }
 
 sqlite3_stmt *store_prep(store *st, const char *sql, char *err, size_t errlen)
@@ -229,7 +244,7 @@ int store_exec(store *st, const char *sql, char *err, size_t errlen)
 {
 	char *msg = NULL;
 	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		errf(err, errlen, "store: %s", msg ? msg : sqlite3_errmsg(st->db));
+		errf(err, errlen, "store: %s%s", msg ? msg : sqlite3_errmsg(st->db), hint(st));
 		sqlite3_free(msg);
 		return -1;
 	}
@@ -399,7 +414,13 @@ int store_open(const char *path, store **out, char *err, size_t errlen)
 	sqlite3_extended_result_codes(st->db, 1);
 	/* A file that is not a database shows here, on the first read. */
 	if (store_exec(st, "PRAGMA journal_mode = WAL", err, errlen) < 0) {
-		errf(err, errlen, "%s: not a tracker workspace (%s)", path, sqlite3_errmsg(st->db));
+		int code = sqlite3_errcode(st->db) & 0xff;
+		if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
+			errf(err, errlen, "%s: not a tracker workspace (%s)", path,
+			     sqlite3_errmsg(st->db));
+		else	/* a workspace that cannot be written or is busy is still one */
+			errf(err, errlen, "%s: cannot open the workspace: %s%s", path,
+			     sqlite3_errmsg(st->db), hint(st));
 		goto fail;
 	}
 	if (store_exec(st, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
