@@ -131,6 +131,20 @@ err_has "$TMP/ex.txt:4: skipped: same as an example already given"
 run examples --db "$W" "$id1" list --json
 json_ok 'len(d) == 5 and d[-1]["text"] == "Any room to move on cost?" and d[3]["text"] == "What is the best price you can give us?"'
 
+case_ "examples: a byte order mark before a file's first line is not part of its example"
+printf '\357\273\277Could we get a lower price for fifty seats?\r\nAny room on the fee?\r\n' >"$TMP/bom.txt"
+run examples --db "$W" "$id2" add --file "$TMP/bom.txt"
+rc_is 0
+out_is "added 2 examples (2 in all); 3 more needed before the first round"
+run examples --db "$W" "$id2" list --json
+json_ok '[e["text"] for e in d] == ["Could we get a lower price for fifty seats?", "Any room on the fee?"]'
+run examples --db "$W" "$id2" add "could we get a lower price for fifty seats?"
+err_has "example 1: skipped: same as an example already given"
+run examples --db "$W" "$id2" list --json
+for e in $(python3 -c 'import json,sys; print(" ".join(str(e["id"]) for e in json.load(open(sys.argv[1]))))' "$OUT"); do
+	run examples --db "$W" "$id2" delete "$e"
+done
+
 case_ "examples: from standard input with --file -"
 printf 'Is there a startup discount?\n' >"$TMP/one.txt"
 run_in "$TMP/one.txt" examples --db "$W" "$id2" add --file -

@@ -572,7 +572,9 @@ static int examples_add(struct cli *c, long long id, char **texts, int n, const 
 			return cli_fail("%s: %s", file, strerror(errno));
 		}
 		int ln = 0;
-		for (char *p = content, *q; p && *p; p = q) {
+		/* a byte order mark is how some editors begin a UTF-8 file, not text */
+		char *start = !strncmp(content, "\xEF\xBB\xBF", 3) ? content + 3 : content;
+		for (char *p = start, *q; p && *p; p = q) {
 			q = strchr(p, '\n');
 			if (q)
 				*q++ = '\0';
