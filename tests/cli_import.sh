@@ -125,6 +125,8 @@ times going backwards|{"id": "x4", "started": "2026-01-01", "parties": [{"id": "
 empty transcript|{"id": "x5", "started": "2026-01-01", "parties": [{"id": "a", "affiliation": "company"}], "transcript": []}|call x5: empty transcript
 JSON syntax error|{"id": "x6", "started": "2026-01-01", "parties": [}|call x6: JSON syntax error near
 fractional numeric id|{"id": 1.5, "started": "2026-01-01", "parties": [{"id": "a", "affiliation": "company"}], "transcript": [{"speaker": "a", "start_ms": 0, "end_ms": 5, "text": "Hi."}]}|call ?: "id" 1.5 is not a whole number an id can be; write it as a string ("1.5")
+id with a line break|{"id": "call\n7", "started": "2026-01-01", "parties": [{"id": "a", "affiliation": "company"}], "transcript": [{"speaker": "a", "start_ms": 0, "end_ms": 5, "text": "Hi."}]}|call ?: "id" must be one line of text, without tabs or line breaks
+id of only spaces|{"id": "   ", "started": "2026-01-01", "parties": [{"id": "a", "affiliation": "company"}], "transcript": [{"speaker": "a", "start_ms": 0, "end_ms": 5, "text": "Hi."}]}|call ?: "id" is only spaces
 numeric id too long to keep|{"id": 12345678901234567890, "started": "2026-01-01", "parties": [{"id": "a", "affiliation": "company"}], "transcript": [{"speaker": "a", "start_ms": 0, "end_ms": 5, "text": "Hi."}]}|"id" 12345678901234567890 is not a whole number
 EOF
 # invalid UTF-8 cannot go through the here-document portably

@@ -649,6 +649,18 @@ static void note_unknown_fields(const cJSON *o, const char *where, const char *i
 	}
 }
 
+/* What is wrong with a call id, or NULL: an id is what `tracker show` takes, and every
+ * listing prints it on one line. */
+static const char *id_problem(const char *id)
+{
+	if (strspn(id, " ") == strlen(id))
+		return "is only spaces";
+	for (const char *q = id; *q; q++)
+		if ((unsigned char)*q < 0x20 || *q == 0x7f)
+			return "must be one line of text, without tabs or line breaks";
+	return NULL;
+}
+
 /* Reads one call object (a JSON object: import_value checks) into b. where is
  * "FILE:LINE" of the call. */
 static int parse_call(const cJSON *o, const struct src *S, const char *where, struct build *b,
@@ -680,6 +692,8 @@ static int parse_call(const cJSON *o, const struct src *S, const char *where, st
 		FAIL("%s: call ?: missing \"id\"", where);
 	}
 	const char *id = b->c.ext_id;
+	if (id_problem(id))
+		FAIL("%s: call ?: \"id\" %s", where, id_problem(id));
 	note_unknown_fields(o, where, id, rep);
 
 	if (checked_str(o, "title", where, id, &s, 0, err, errlen) < 0)
@@ -1251,6 +1265,10 @@ static int import_vtt(store *st, const char *file, struct ingest_report *rep,
 		snprintf(where, sizeof(where), "%s:1", side);
 		if (checked_str(meta, "id", where, b.c.ext_id, &s, 0, err, errlen) < 0)
 			goto out;
+		if (s && *s && id_problem(s)) {
+			errf(err, errlen, "%s: call ?: \"id\" %s", where, id_problem(s));
+			goto out;
+		}
 		if (s && *s)
 			b.c.ext_id = own(&b, xstrdup(s));
 		if (checked_str(meta, "title", where, b.c.ext_id, &s, 0, err, errlen) < 0)
