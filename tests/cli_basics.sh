@@ -48,6 +48,17 @@ rc_is 2
 err_has "unknown command 'nonsense'"
 err_has "usage: tracker"
 
+case_ "exit codes: an empty --db or --config path is 2"
+run --db= list
+rc_is 2
+err_has "tracker: --db needs a path"
+run list --db ""
+rc_is 2
+err_has "tracker: --db needs a path"
+run list --config=
+rc_is 2
+err_has "tracker: --config needs a path"
+
 case_ "exit codes: an unknown command is 2 with the usage"
 run frobnicate
 rc_is 2

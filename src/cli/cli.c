@@ -64,7 +64,7 @@ static int strip_globals(int argc, char **argv, const char **db, const char **co
 			continue;
 		}
 		if (!ended && (!strcmp(a, "--db") || !strcmp(a, "--config"))) {
-			if (i + 1 >= argc) {
+			if (i + 1 >= argc || !*argv[i + 1]) {
 				fprintf(stderr, "tracker: %s needs a path\n", a);
 				return -1;
 			}
@@ -72,6 +72,10 @@ static int strip_globals(int argc, char **argv, const char **db, const char **co
 			continue;
 		}
 		if (!ended && (!strncmp(a, "--db=", 5) || !strncmp(a, "--config=", 9))) {
+			if (!strchr(a, '=')[1]) {
+				fprintf(stderr, "tracker: %.*s needs a path\n", (int)(strchr(a, '=') - a), a);
+				return -1;
+			}
 			*(a[2] == 'd' ? db : config) = strchr(a, '=') + 1;
 			continue;
 		}
