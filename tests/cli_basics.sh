@@ -48,6 +48,14 @@ rc_is 2
 err_has "unknown command 'nonsense'"
 err_has "usage: tracker"
 
+case_ "exit codes: help for an unknown command is 2 and names it"
+run help nope
+rc_is 2
+out_is_empty
+err_has "tracker: unknown command 'nope'"
+run --help nope
+rc_is 2
+
 case_ "exit codes: an empty --db or --config path is 2"
 run --db= list
 rc_is 2

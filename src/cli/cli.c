@@ -147,6 +147,11 @@ int cli_main(int argc, char **argv)
 			fputs(find_command(argv[2])->usage, stdout);
 			return CLI_OK;
 		}
+		if (argc > 2) {
+			fprintf(stderr, "tracker: unknown command '%s'\n\n", argv[2]);
+			print_help(stderr);
+			return CLI_USAGE;
+		}
 		print_help(stdout);
 		return CLI_OK;
 	}
