@@ -47,6 +47,11 @@ rc_is 1
 err_has "a tracker named 'asking FOR a discount' already exists"
 out_is_empty
 
+case_ "create: spaces around a name are not part of it"
+run create --db "$W" --name " asking for a DISCOUNT  "
+rc_is 1
+err_has "a tracker named 'asking for a DISCOUNT' already exists"
+
 case_ "create: an unknown --mentioned-by says what is allowed"
 run create --db "$W" --name X --mentioned-by everyone
 rc_is 2
@@ -103,6 +108,21 @@ err_has "unexpected argument 'extra'"
 case_ "create: nothing was made by the refused ones"
 run list --db "$W" --json
 same_as trackers_before
+
+case_ "edit: spaces around a new name are dropped"
+run create --db "$W" --name "  Spaced out "
+rc_is 0
+sid=$(cat "$OUT")
+run list --db "$W" --json
+json_ok '[t for t in d if t["id"] == '"$sid"'][0]["name"] == "Spaced out"'
+run edit --db "$W" "$sid" --name " Spaced out again "
+rc_is 0
+run examples --db "$W" "Spaced out again  " list
+rc_is 0
+run list --db "$W" --json
+json_ok '[t for t in d if t["id"] == '"$sid"'][0]["name"] == "Spaced out again"'
+run delete --db "$W" "$sid"
+rc_is 0
 
 case_ "trackers are found by id or by name"
 run examples --db "$W" "Asking for a discount" list

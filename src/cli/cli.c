@@ -294,6 +294,13 @@ int cli_tracker_ref(struct cli *c, const char *ref, long long *id)
 	if (!st)
 		return -1;
 	int rc = store_tracker_find(st, ref, &v, err, sizeof(err));
+	if (rc > 0) {
+		/* names are stored without spaces around them */
+		char *name = cli_name_trim(ref);
+		if (strcmp(name, ref))
+			rc = store_tracker_find(st, name, &v, err, sizeof(err));
+		free(name);
+	}
 	if (rc < 0) {
 		cli_fail("%s", err);
 		return -1;

@@ -59,6 +59,8 @@ int cli_parse_part(const char *s, int *part, int *minutes);
 /* What is wrong with a tracker name, to follow the name of where it was given ("must
  * not be all digits (ids are)"), in buf or static; NULL when the name is fine. */
 const char *cli_name_problem(const char *name, char *buf, size_t cap);
+/* The name without the spaces before and after it (free it). */
+char *cli_name_trim(const char *name);
 /* Whether a call of the workspace has metadata KEY=VALUE: 0 yes; 1 no, msg saying so
  * with the values there are; -1 when the workspace cannot be read (msg says why). */
 int cli_filter_problem(store *st, const char *key, const char *value, char *msg, size_t cap);

@@ -1229,10 +1229,10 @@ static int export_settings(struct cli *c, const char *file, const cJSON *o,
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "name");
 	if (!cJSON_IsString(v))
 		return cli_fail("%s: \"name\": a tracker needs a name (a text)", file);
-	const char *p = cli_name_problem(v->valuestring, buf, sizeof(buf));
+	s->name = cli_name_trim(v->valuestring);
+	const char *p = cli_name_problem(*s->name ? s->name : v->valuestring, buf, sizeof(buf));
 	if (p)
 		return cli_fail("%s: \"name\" %s", file, p);
-	s->name = xstrdup(v->valuestring);
 	v = cJSON_GetObjectItemCaseSensitive(o, "description");
 	if (v && !cJSON_IsNull(v) && !cJSON_IsString(v))
 		return cli_fail("%s: \"description\" must be a text", file);

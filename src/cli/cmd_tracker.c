@@ -156,6 +156,16 @@ const char *cli_name_problem(const char *name, char *buf, size_t cap)
 	return NULL;
 }
 
+char *cli_name_trim(const char *name)
+{
+	while (*name == ' ')
+		name++;
+	size_t len = strlen(name);
+	while (len && name[len - 1] == ' ')
+		len--;
+	return xstrndup(name, len);
+}
+
 static int check_name(struct cli *c, const char *name)
 {
 	char buf[96];
@@ -177,10 +187,14 @@ static int apply_settings(struct cli *c, struct store_settings *s, struct settin
 {
 	int rc;
 	if (o->name) {
-		if ((rc = check_name(c, o->name)))
+		/* spaces around a name are not part of it, as in the app's form */
+		char *name = cli_name_trim(o->name);
+		if ((rc = check_name(c, *name ? name : o->name))) {
+			free(name);
 			return rc;
+		}
 		free(s->name);
-		s->name = xstrdup(o->name);
+		s->name = name;
 	}
 	if (o->description) {
 		if (!ingest_utf8_valid(o->description, strlen(o->description)))
