@@ -350,6 +350,24 @@ run import --db "$W" "$TMP/calls.csv"
 rc_is 1
 err_has "$TMP/calls.csv: unknown file type (want .json, .jsonl or .vtt)"
 
+case_ "calls, show: a title or a speaker with line breaks is printed on one line"
+W2=$TMP/lines.db
+cat >"$TMP/lines.jsonl" <<'EOF'
+{"id": "nl-1", "title": "Quarterly\nreview", "started": "2026-01-01T10:00:00Z", "meta": {"team": "EMEA"}, "parties": [{"id": "a", "name": "Ann\nLee", "affiliation": "company"}], "transcript": [{"speaker": "a", "start_ms": 0, "end_ms": 900, "text": "Hello there."}]}
+EOF
+run import --db "$W2" "$TMP/lines.jsonl"
+rc_is 0
+run calls --db "$W2"
+rc_is 0
+out_has "Quarterly review"
+check "calls prints one line a call and the count" [ "$(wc -l <"$OUT")" -eq 2 ]
+run show --db "$W2" nl-1
+rc_is 0
+out_has "nl-1  Quarterly review  "
+out_has "Ann Lee (company)"
+run show --db "$W2" nl-1 --json
+json_ok 'd["title"] == "Quarterly\nreview"'
+
 case_ "import: no file named is usage"
 run import --db "$W"
 rc_is 2

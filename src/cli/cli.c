@@ -227,6 +227,15 @@ const char *cli_s(long long n)
 	return n == 1 ? "" : "s";
 }
 
+char *cli_line(const char *s)
+{
+	char *l = xstrdup(s ? s : "");
+	for (char *p = l; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+	return l;
+}
+
 const char *cli_column(const char *s, int width, char *buf, size_t cap)
 {
 	size_t n = strlen(s), i = 0, o = 0;
@@ -259,6 +268,9 @@ const char *cli_column(const char *s, int width, char *buf, size_t cap)
 		chars++;
 	}
 	buf[o] = '\0';
+	for (char *p = buf; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
 	return buf;
 }
 

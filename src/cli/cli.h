@@ -43,6 +43,10 @@ char *cli_read_file(const char *path, size_t *len);
 /* The plural ending of a count's noun: "" for 1, "s" for any other ("%zu call%s"). */
 const char *cli_s(long long n);
 
+/* s on one line, for text output: tabs, line breaks and other control characters are
+ * shown as spaces. A copy to free. */
+char *cli_line(const char *s);
+
 /* s as a column of width characters (UTF-8 aware): padded with spaces, or cut to end in
  * "…"; written to buf (cap bytes, at least 4 * width + 4) and returned. */
 const char *cli_column(const char *s, int width, char *buf, size_t cap);

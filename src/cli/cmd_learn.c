@@ -156,13 +156,15 @@ static int run_round(struct cli *c, int argc, char **argv)
 		tagged += r->items[i].tag != STORE_TAG_NONE;
 		cJSON_AddItemToArray(items, x);
 		if (!json) {
+			char *who = cli_line(s[t].speaker);
 			printf("%3zu. [%lld] %s%s\n     %s (%s), %s, %d:%02d\n", i + 1,
 			       (long long)s[t].id, s[t].text,
 			       r->items[i].tag == STORE_TAG_NONE ? "" :
 			       r->items[i].tag == STORE_TAG_YES ? "  -> yes" :
 			       r->items[i].tag == STORE_TAG_NO ? "  -> no" : "  -> unsure",
-			       s[t].speaker, store_side_name(s[t].side), k ? k->ext_id : "",
+			       who, store_side_name(s[t].side), k ? k->ext_id : "",
 			       s[t].start_ms / 60000, s[t].start_ms / 1000 % 60);
+			free(who);
 		}
 		store_calls_free(k, k ? 1 : 0);
 		store_sentences_free(s, n);

@@ -353,10 +353,12 @@ static int run_calls(struct cli *c, int argc, char **argv)
 				if (!strcmp(k->meta[j].key, "team"))
 					team = k->meta[j].value;
 			char col[96];
+			char *title = cli_line(k->title);
 			printf("%-12s %s %-8s %5lld sentence%-1s %3lld min  %s %s\n", k->ext_id, date,
 			       store_scope_name(k->scope), (long long)k->n_sentences,
 			       cli_s(k->n_sentences), (long long)((k->duration_ms + 30000) / 60000),
-			       cli_column(team, 18, col, sizeof(col)), k->title);
+			       cli_column(team, 18, col, sizeof(col)), title);
+			free(title);
 		}
 		fprintf(stdout, "%zu call%s\n", n, cli_s((long long)n));
 	}
@@ -425,16 +427,26 @@ static int run_show(struct cli *c, int argc, char **argv)
 		cJSON_AddItemToObject(o, "transcript", t);
 		cli_print_json(o);
 	} else {
-		printf("%s  %s  %s  %s\n", k->ext_id, k->title, k->started, store_scope_name(k->scope));
-		for (size_t i = 0; i < k->n_meta; i++)
-			printf("  %s: %s\n", k->meta[i].key, k->meta[i].value);
+		/* one line each, whatever the import's texts hold */
+		char *title = cli_line(k->title);
+		printf("%s  %s  %s  %s\n", k->ext_id, title, k->started, store_scope_name(k->scope));
+		free(title);
+		for (size_t i = 0; i < k->n_meta; i++) {
+			char *key = cli_line(k->meta[i].key), *value = cli_line(k->meta[i].value);
+			printf("  %s: %s\n", key, value);
+			free(key);
+			free(value);
+		}
 		putchar('\n');
 		int prev_utt = -1;
 		for (size_t i = 0; i < n; i++) {
 			char t[32];
 			ms_text(s[i].start_ms, t, sizeof(t));
-			if (s[i].utt != prev_utt)
-				printf("%8s  %s (%s)\n", t, s[i].speaker, store_side_name(s[i].side));
+			if (s[i].utt != prev_utt) {
+				char *who = cli_line(s[i].speaker);
+				printf("%8s  %s (%s)\n", t, who, store_side_name(s[i].side));
+				free(who);
+			}
 			printf("%8s  [%lld] %s\n", "", (long long)s[i].id, s[i].text);
 			prev_utt = s[i].utt;
 		}
