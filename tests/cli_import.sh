@@ -127,6 +127,7 @@ JSON syntax error|{"id": "x6", "started": "2026-01-01", "parties": [}|call x6: J
 fractional numeric id|{"id": 1.5, "started": "2026-01-01", "parties": [{"id": "a", "affiliation": "company"}], "transcript": [{"speaker": "a", "start_ms": 0, "end_ms": 5, "text": "Hi."}]}|call ?: "id" 1.5 is not a whole number an id can be; write it as a string ("1.5")
 id with a line break|{"id": "call\n7", "started": "2026-01-01", "parties": [{"id": "a", "affiliation": "company"}], "transcript": [{"speaker": "a", "start_ms": 0, "end_ms": 5, "text": "Hi."}]}|call ?: "id" must be one line of text, without tabs or line breaks
 id of only spaces|{"id": "   ", "started": "2026-01-01", "parties": [{"id": "a", "affiliation": "company"}], "transcript": [{"speaker": "a", "start_ms": 0, "end_ms": 5, "text": "Hi."}]}|call ?: "id" is only spaces
+time far out of range|{"id": "x8", "started": "2026-01-01", "parties": [{"id": "a", "affiliation": "company"}], "transcript": [{"speaker": "a", "start_ms": 0, "end_ms": 1e300, "text": "Hi."}]}|time end_ms = 1e+300 is out of range (at most 2000000000 ms, about 23 days)
 numeric id too long to keep|{"id": 12345678901234567890, "started": "2026-01-01", "parties": [{"id": "a", "affiliation": "company"}], "transcript": [{"speaker": "a", "start_ms": 0, "end_ms": 5, "text": "Hi."}]}|"id" 12345678901234567890 is not a whole number
 EOF
 # invalid UTF-8 cannot go through the here-document portably

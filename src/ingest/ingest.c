@@ -601,9 +601,9 @@ static int ms_field(const cJSON *v, const char *key, const struct src *S, const 
 		FAIL("%s: call %s: transcript[%zu]%s: \"%s\" must be a number of milliseconds",
 		     where, id, k, at, key);
 	if (v->valuedouble < 0)
-		FAIL("%s: call %s: transcript[%zu]%s: negative time: %s is %.0f", where, id, k, at,
+		FAIL("%s: call %s: transcript[%zu]%s: negative time: %s is %.15g", where, id, k, at,
 		     key, v->valuedouble);
-	FAIL("%s: call %s: transcript[%zu]%s: time %s = %.0f is out of range", where, id, k,
+	FAIL("%s: call %s: transcript[%zu]%s: time %s = %.15g is out of range (at most 2000000000 ms, about 23 days)", where, id, k,
 	     at, key, v->valuedouble);
 }
 
