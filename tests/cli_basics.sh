@@ -146,6 +146,14 @@ run --db "$W" calls
 rc_is 0
 out_has "6 calls"
 
+case_ "global options: -- between them and the command ends them"
+run --db "$W" -- calls
+rc_is 0
+out_has "6 calls"
+run -- --db "$W" calls
+rc_is 2
+err_has "unknown command '--db'"
+
 case_ "global options: --db after the command, before or after its arguments"
 run calls --db "$W"
 keep calls

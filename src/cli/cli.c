@@ -60,7 +60,9 @@ static int strip_globals(int argc, char **argv, const char **db, const char **co
 		const char *a = argv[i];
 		if (!ended && !strcmp(a, "--")) {
 			ended = 1;
-			argv[out++] = argv[i];
+			/* before the command word it only ends the global options */
+			if (out > 1 || i == 0)
+				argv[out++] = argv[i];
 			continue;
 		}
 		if (!ended && (!strcmp(a, "--db") || !strcmp(a, "--config"))) {
