@@ -369,6 +369,16 @@ out_has "Ann Lee (company)"
 run show --db "$W2" nl-1 --json
 json_ok 'd["title"] == "Quarterly\nreview"'
 
+case_ "import: a party with a blank name is shown by its id"
+cat >"$TMP/blank.jsonl" <<'EOF'
+{"id": "bl-1", "started": "2026-01-02T10:00:00Z", "parties": [{"id": "rep-7", "name": "  ", "affiliation": "company"}, {"id": "c", "name": "", "affiliation": "customer"}], "transcript": [{"speaker": "rep-7", "start_ms": 0, "end_ms": 900, "text": "Hello there."}, {"speaker": "c", "start_ms": 1000, "end_ms": 1900, "text": "Hi."}]}
+EOF
+run import --db "$W2" "$TMP/blank.jsonl"
+rc_is 0
+run show --db "$W2" bl-1
+out_has "rep-7 (company)"
+out_has "c (customer)"
+
 case_ "import: no file named is usage"
 run import --db "$W"
 rc_is 2

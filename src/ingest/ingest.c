@@ -759,8 +759,8 @@ static int parse_call(const cJSON *o, const struct src *S, const char *where, st
 		if (!pid || !*pid)
 			FAIL("%s: call %s: parties[%zu]%s: missing \"id\"", where, id, k,
 			     entry_line(S, "parties", k, at, sizeof(at)));
-		if (!name)
-			name = pid;
+		if (!name || strspn(name, " \t\r\n") == strlen(name))
+			name = pid;	/* a speaker is shown by name: a blank one by its id */
 		if (!ingest_utf8_valid(pid, strlen(pid)) || !ingest_utf8_valid(name, strlen(name)))
 			FAIL("%s: call %s: parties[%zu]%s: invalid UTF-8", where, id, k,
 			     entry_line(S, "parties", k, at, sizeof(at)));
