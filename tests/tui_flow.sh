@@ -76,6 +76,12 @@ check wait_for app "0 of at least 5"
 ID=$(tracker list --db "$WS" --json | json '[t["id"] for t in j if t["name"]=="Discount asks"][0]')
 check test -n "$ID"
 check test "$(tracker list --db "$WS" --json | json 'j[0]["mentioned_by"]')" = customer
+step "examples, none yet: the footer offers adding, not edit, delete or tag; e says so"
+check wait_re app "^ a add  b bulk add  q back "
+screen app | tail -n 1 >"$W/footer.txt"
+check test "$(grep -c 'e edit\|d delete\|t tag' "$W/footer.txt")" = 0
+keys app e
+check wait_for app "No examples yet: a adds one, b pastes many."
 
 step "examples: bulk add drops blanks and duplicates and flags two-sentence lines"
 keys app b

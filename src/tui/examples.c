@@ -304,16 +304,20 @@ static int examples_key(void *state, struct tui *app, const struct tui_event *ev
 		tui_top(app)->input_context = "input";
 		return TUI_REDRAW;
 	case ACT_EDIT:
-		if (!e->n)
+		if (!e->n) {
+			tui_info(app, "No examples yet: a adds one, b pastes many.");
 			return TUI_REDRAW;
+		}
 		e->editing = 2;
 		e->edit_id = e->ex[e->list.sel].id;
 		tui_edit_set(&e->edit, e->ex[e->list.sel].text);
 		tui_top(app)->input_context = "input";
 		return TUI_REDRAW;
 	case ACT_DELETE:
-		if (!e->n)
+		if (!e->n) {
+			tui_info(app, "No examples yet: a adds one, b pastes many.");
 			return TUI_REDRAW;
+		}
 		e->delete_id = e->ex[e->list.sel].id;
 		tui_confirm(app, ACT_YES, "Delete example %d, \"%.60s\"?", e->list.sel + 1,
 			    e->ex[e->list.sel].text);
@@ -354,6 +358,22 @@ static int examples_key(void *state, struct tui *app, const struct tui_event *ev
 	return TUI_PASS;
 }
 
+/* The footer offers what the list allows: no edit or delete without an example, and
+ * adding first while a round still needs more. */
+static int examples_offers(void *state, int action)
+{
+	struct examples *e = state;
+	switch (action) {
+	case ACT_EDIT: case ACT_DELETE:
+		return e->n ? 1 : 0;
+	case ACT_ADD: case ACT_BULK:
+		return e->n < LEARN_MIN_EXAMPLES ? 2 : 1;
+	case ACT_TRAIN:
+		return e->n < LEARN_MIN_EXAMPLES ? 0 : 1;
+	}
+	return 1;
+}
+
 static const char *const examples_contexts[] = {"examples", "list", NULL};
 
 const struct screen_ops screen_examples = {
@@ -363,4 +383,5 @@ const struct screen_ops screen_examples = {
 	.draw = examples_draw,
 	.key = examples_key,
 	.close = examples_close,
+	.offers = examples_offers,
 };
