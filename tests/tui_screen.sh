@@ -143,6 +143,16 @@ type_text utf "préis für rabatt – 値引き"
 check wait_for utf "Another tracker is called 'Préis für Rabatt – 値引き': names are unique."
 keys utf Escape
 check wait_for utf "Left without saving."
+step "settings form: a name of wide letters counts its characters, not its columns"
+keys utf n
+check wait_for utf "New tracker"
+# 40 characters, 80 columns
+type_text utf "値引きの要求と価格交渉についての値引きの要求と価格交渉についての値引きの要求と価"
+keys utf Tab
+check wait_for utf "Description"
+check test "$(screen utf | grep -c 'Keep the name short')" = 0
+keys utf Escape
+check wait_for utf "Left without saving."
 keys utf q
 check exits_clean utf
 

@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "ingest.h"
+#include "text.h"
 #include "xmalloc.h"
 
 #define NAME_MAX_CHARS 60
@@ -93,9 +94,10 @@ static void validate(struct settings_form *f, struct field *fl)
 			len--;
 		if (len == 0 || strspn(n, " ") == strlen(n)) {
 			snprintf(fl->err, sizeof(fl->err), "A tracker needs a name.");
-		} else if (tui_width(n) > NAME_MAX_CHARS) {
+		} else if (text_chars(n, strlen(n)) > NAME_MAX_CHARS) {
+			/* characters, as it says: a wide letter is one */
 			snprintf(fl->err, sizeof(fl->err), "Keep the name short: at most %d characters "
-				 "(it has %d).", NAME_MAX_CHARS, tui_width(n));
+				 "(it has %zu).", NAME_MAX_CHARS, text_chars(n, strlen(n)));
 		} else if (strspn(n, "0123456789") == strlen(n)) {
 			snprintf(fl->err, sizeof(fl->err), "A name cannot be only digits (ids are).");
 		} else if (!ingest_utf8_valid(n, strlen(n))) {
