@@ -151,6 +151,11 @@ type_text utf "値引きの要求と価格交渉についての値引きの要�
 keys utf Tab
 check wait_for utf "Description"
 check test "$(screen utf | grep -c 'Keep the name short')" = 0
+step "settings form: a field left shows how its text begins, ending in …"
+type_text utf "The customer asks for a lower price, a discount, a better rate or some free months of service"
+keys utf Tab
+check wait_re utf "^  Description +\[The customer asks for a lower price, a discount, .*…$"
+check wait_re utf "^  Name +\[値引きの要求と価格交渉.*…$"
 keys utf Escape
 check wait_for utf "Left without saving."
 keys utf q

@@ -111,6 +111,12 @@ void tui_edit_draw(const struct tui_edit *e, int y, int x, int w, int focused, a
 	size_t cur = e->text ? e->cur : 0;
 	if (w <= 1)
 		return;
+	if (!focused) {
+		/* a field left shows how it begins, as it reads, not where the cursor was */
+		tui_fill(y, x, w, attr, 0);
+		tui_put(y, x, w, t, attr, 0);
+		return;
+	}
 	/* scroll so that the cursor is in view */
 	char *before = xstrndup(t, cur);
 	int bw = tui_width(before);
