@@ -60,6 +60,16 @@ check wait_for app3 "round 1 · item 6 of 25 · 7/25 tagged"
 step "tagging goes on from there; q keeps the round and the next start is the trackers"
 keys app3 Right Right n
 check wait_for app3 "item 9 of 25 · 8/25 tagged"
+step "the call of an item: no detection in it, so no n next hit; n says so"
+keys app3 c
+check wait_re app3 "^ [0-9]+ sentences *$"
+screen app3 | tail -n 1 >"$W/footer.txt"
+check test "$(grep -c 'next hit' "$W/footer.txt")" = 0
+check grep -q "p play" "$W/footer.txt"
+keys app3 n
+check wait_for app3 "No sentence of this call is detected: n and N have none to go to."
+keys app3 q
+check wait_for app3 "item 9 of 25 · 8/25 tagged"
 keys app3 q
 check wait_for app3 "Round 1 kept: 8 of 25 tagged."
 check test "$(tracker round --db "$WS" "$ID" --json | json 'sum(1 for i in j["items"] if i["tag"])')" = 8

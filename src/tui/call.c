@@ -195,7 +195,8 @@ static int call_key(void *state, struct tui *app, const struct tui_event *ev)
 				v->place = 1;
 				return TUI_REDRAW;
 			}
-		tui_info(app, "No more detected sentences that way.");
+		tui_info(app, v->nhits ? "No more detected sentences that way." :
+			 "No sentence of this call is detected: n and N have none to go to.");
 		return TUI_REDRAW;
 	}
 	case ACT_PLAY:
@@ -212,6 +213,15 @@ static int call_key(void *state, struct tui *app, const struct tui_event *ev)
 	return TUI_PASS;
 }
 
+/* n and N are offered when the call has detected sentences to go to. */
+static int call_offers(void *state, int action)
+{
+	struct callview *v = state;
+	if (action == ACT_NEXT_HIT || action == ACT_PREV_HIT)
+		return v->nhits ? 1 : 0;
+	return 1;
+}
+
 static const char *const call_contexts[] = {"call", "list", NULL};
 
 const struct screen_ops screen_call = {
@@ -222,4 +232,5 @@ const struct screen_ops screen_call = {
 	.draw = call_draw,
 	.key = call_key,
 	.close = call_close,
+	.offers = call_offers,
 };
