@@ -174,6 +174,8 @@ for s in it["before"]+it["after"]: print(s[:30])' "$W/round$round.json" "$pos" >
 	fi
 done
 
+step "tagging: while the model trains the footer offers Esc alone, not the tagging keys"
+check wait_re app "^ Esc cancel training +\? help *$"
 step "tagging: after round 4 the model trains and the overview follows"
 check wait_for app "Performance overview" 120
 check wait_for app "Round 4 complete: model version 1 built from every tag so far."

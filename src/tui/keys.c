@@ -66,7 +66,7 @@ const struct tui_keydef tui_keys[] = {
 	{"tagging", KEYFN(KEY_LEFT), ACT_PREV_ITEM, "previous item, without tagging", NULL},
 	{"tagging", KEYFN(KEY_RIGHT), ACT_NEXT_ITEM, "next item, without tagging", "move"},
 	{"tagging", 'c', ACT_CALL, "the whole call at this sentence", "call"},
-	{"tagging", KEY_ESC, ACT_CANCEL, "cancel training (the tags are kept)", NULL},
+	{"tagging", KEY_ESC, ACT_CANCEL, "cancel training (the tags are kept)", "cancel training"},
 	{"tagging", 'q', ACT_BACK, "back to the trackers (the round is kept as far as it got)", "back"},
 
 	/* playback, on screens that play */

@@ -592,10 +592,17 @@ static int tagging_key(void *state, struct tui *app, const struct tui_event *ev)
 }
 
 /* The footer shows the tags, undo, playing and leaving first: on 80 columns moving
- * without tagging and opening the call give way (? lists them). */
+ * without tagging and opening the call give way (? lists them). While the model trains
+ * only Esc does something; while the round is prepared, or when there is none, q. */
 static int tagging_offers(void *state, int action)
 {
-	(void)state;
+	struct tagging *g = state;
+	if (g->mode == M_TRAIN)
+		return action == ACT_CANCEL ? 2 : 0;
+	if (g->mode != M_TAG)
+		return action == ACT_BACK ? 2 : 0;
+	if (action == ACT_CANCEL)
+		return 0;	/* Esc goes back, as q does */
 	return action == ACT_NEXT_ITEM || action == ACT_PREV_ITEM || action == ACT_CALL ? 1 : 2;
 }
 
