@@ -104,7 +104,11 @@ keys app /
 keys app C-u
 type_text app "zzqx"
 check wait_for app "No call matches: / changes the search, an empty one shows every call."
-keys app C-u Enter
+keys app Enter
+check wait_re app " / search "
+screen app | tail -n 1 >"$W/footer.txt"
+check test "$(grep -c 'Enter open\|p play' "$W/footer.txt")" = 0
+keys app / C-u Enter
 check wait_for app "$D detections in $DC calls, newest call first"
 check wait_re app " m rates"
 keys app m

@@ -300,6 +300,19 @@ static int results_key(void *state, struct tui *app, const struct tui_event *ev)
 	return TUI_PASS;
 }
 
+/* Opening, playing and searching are offered when there are calls to act on. */
+static int results_offers(void *state, int action)
+{
+	struct results *r = state;
+	switch (action) {
+	case ACT_OPEN: case ACT_PLAY: case ACT_PLAY_CONTEXT:
+		return r->n_shown ? 1 : 0;
+	case ACT_SEARCH:
+		return r->n ? 1 : 0;
+	}
+	return 1;
+}
+
 static const char *const results_contexts[] = {"results", "list", NULL};
 
 const struct screen_ops screen_results = {
@@ -310,4 +323,5 @@ const struct screen_ops screen_results = {
 	.draw = results_draw,
 	.key = results_key,
 	.close = results_close,
+	.offers = results_offers,
 };
