@@ -283,7 +283,7 @@ keys act Left Left Left Left Left Left Left Left Left Left Left
 check wait_for act "(•) Upcoming calls and the past month  "
 keys act Enter
 check wait_re act "^ Active on upcoming calls and the past month: [0-9]+ detections?\.$" 120
-check wait_for act "on upcoming calls and the past month"
+check wait_re act "^ Discount asks.* · active since [0-9-]+ on upcoming calls and the past month *$"
 check test "$(screen act | grep -c '1 months\| 1 detections')" = 0
 step "settings of an active tracker saved unchanged make no draft to publish"
 keys act q

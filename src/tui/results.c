@@ -182,12 +182,13 @@ static void results_draw(void *state, struct tui *app)
 		snprintf(months, sizeof(months), " and the past month");
 	else if (r->backfill)
 		snprintf(months, sizeof(months), " and the past %d months", r->backfill);
+	/* which calls it runs on always shows whole: a long name gives way */
 	if (r->active)
-		snprintf(line, sizeof(line), " %s · active since %s on upcoming calls%s", r->name, date,
-			 months);
+		snprintf(line, sizeof(line), "active since %s on upcoming calls%s", date, months);
 	else
-		snprintf(line, sizeof(line), " %s · not active", r->name);
-	tui_put(y++, 0, w, line, A_NORMAL, 0);
+		snprintf(line, sizeof(line), "not active");
+	const char *state_part[] = {line};
+	tui_put_header(y++, 1, w - 1, r->name, state_part, 1, 1, A_NORMAL);
 	const char *q = r->q.text ? r->q.text : "";
 	if (*q || r->searching)
 		snprintf(line, sizeof(line), " %lld of %lld detection%s, in %zu of %zu call%s, match:",
