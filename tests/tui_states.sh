@@ -269,6 +269,27 @@ check test "$(screen ex | tail -n 1 | grep -c 'right\|wrong\|context\|activate\|
 keys ex q q
 check exits_clean ex
 
+step "overview of a tracker with 2 examples: no round or model offered; the heading keeps 'no model yet'"
+# 40 wide letters: 80 columns
+FEW=$(tracker create --db "$WS" --name "更新時の価格について調達チームと財務チームからの反発があった場合の値引き要求です" \
+	--mentioned-by customer)
+check tracker examples --db "$WS" "$FEW" add "Procurement wants a lower renewal price." \
+	"Our procurement team is pushing back on the renewal." >/dev/null
+start few 80x24 -- --db "$WS"
+check wait_for few "更新時の価格"
+keys few End o
+check wait_re few "^ 更新時の価格.* · no model yet *$"
+check wait_for few "2 example sentences: a round or a model needs 5."
+check test "$(screen few | tail -n 1 | grep -c 'build model\|t train')" = 0
+keys few m
+check wait_for few "A round or a model needs 5 example sentences;"
+keys few t
+check wait_for few "Performance overview"
+check test "$(screen few | grep -c 'No round to tag')" = 0
+keys few q q
+check exits_clean few
+check tracker delete --db "$WS" "$FEW" >/dev/null
+
 step "activate on the past month: the screen, the message and the results heading say 'the past month'"
 tracker export --db "$WS" "$ID" | python3 -c 'import json,sys; d=json.load(sys.stdin); d["name"]="Discount asks again"; print(json.dumps(d))' >"$W/again.json"
 AGAIN=$(tracker import-tracker --db "$WS" "$W/again.json" 2>/dev/null)

@@ -172,14 +172,21 @@ static void overview_draw(void *state, struct tui *app)
 		return;
 	}
 	if (!o->model_version) {
-		snprintf(line, sizeof(line), " %s · no model yet", v->name);
-		tui_put(y++, 0, w, line, A_NORMAL, 0);
+		const char *none[] = {"no model yet"};
+		tui_put_header(y++, 1, w - 1, v->name, none, 1, 1, A_NORMAL);
 		y++;
-		snprintf(line, sizeof(line), "%lld YES, %lld NO and %lld NOT SURE tags after %d round%s. "
-			 "The first model is built after round %d: press t to tag a round, or m to "
-			 "build a provisional model now.", (long long)o->yes, (long long)o->no,
-			 (long long)o->unsure, o->rounds, o->rounds == 1 ? "" : "s",
-			 LEARN_FIRST_MODEL_ROUND);
+		if (o->examples < LEARN_MIN_EXAMPLES)
+			/* neither a round nor a model can be made yet */
+			snprintf(line, sizeof(line), "%lld example sentence%s: a round or a model needs "
+				 "%d. Add them on the examples screen (x on the trackers screen), then "
+				 "tag the first round.", (long long)o->examples,
+				 o->examples == 1 ? "" : "s", LEARN_MIN_EXAMPLES);
+		else
+			snprintf(line, sizeof(line), "%lld YES, %lld NO and %lld NOT SURE tags after %d "
+				 "round%s. The first model is built after round %d: press t to tag a "
+				 "round, or m to build a provisional model now.", (long long)o->yes,
+				 (long long)o->no, (long long)o->unsure, o->rounds,
+				 o->rounds == 1 ? "" : "s", LEARN_FIRST_MODEL_ROUND);
 		tui_wrap(y, 2, w - 4, 4, line, A_NORMAL, 0, 1);
 		return;
 	}
@@ -301,6 +308,17 @@ static void load_ctx(struct overview *v, struct tui *app)
 		v->ctx = NULL, v->nctx = 0;
 }
 
+/* Says why neither a round nor a model can be made yet; returns 1 when that is so. */
+static int too_few_examples(const struct overview *v, struct tui *app)
+{
+	if (!v->o || v->o->examples >= LEARN_MIN_EXAMPLES)
+		return 0;
+	tui_error(app, "A round or a model needs %d example sentences; %s has %lld (x on the "
+		  "trackers screen adds them).", LEARN_MIN_EXAMPLES, v->name,
+		  (long long)v->o->examples);
+	return 1;
+}
+
 static int overview_key(void *state, struct tui *app, const struct tui_event *ev)
 {
 	struct overview *v = state;
@@ -379,6 +397,8 @@ static int overview_key(void *state, struct tui *app, const struct tui_event *ev
 					  ev->action == ACT_PLAY_CONTEXT);
 		return TUI_REDRAW;
 	case ACT_TRAIN: {
+		if (too_few_examples(v, app))
+			return TUI_REDRAW;
 		struct tagging_arg *a = xmalloc(sizeof(*a));
 		a->tracker = v->tracker;
 		a->position = -1;
@@ -386,7 +406,7 @@ static int overview_key(void *state, struct tui *app, const struct tui_event *ev
 		return TUI_REPLACE;
 	}
 	case ACT_BUILD:
-		if (v->train_job)
+		if (v->train_job || too_few_examples(v, app))
 			return TUI_REDRAW;
 		v->train_job = worker_submit(app->worker, JOB_TRAIN, v->tracker, 0);
 		learn_overview_free(v->o);
@@ -431,8 +451,10 @@ static int overview_offers(void *state, int action)
 	case ACT_PUBLISH:
 		return v->active && v->draft ? 2 : 0;
 	case ACT_BUILD:
-		/* no model yet: building one now is what this screen can do */
-		return v->o && !model ? 2 : 0;
+		/* no model yet: building one now is what this screen can do, from 5 examples */
+		return v->o && !model && v->o->examples >= LEARN_MIN_EXAMPLES ? 2 : 0;
+	case ACT_TRAIN:
+		return v->o && v->o->examples < LEARN_MIN_EXAMPLES ? 0 : 1;
 	case ACT_MARK_RIGHT: case ACT_MARK_WRONG: case ACT_CONTEXT: case ACT_CALL:
 	case ACT_PLAY: case ACT_PLAY_CONTEXT:
 		/* they act on the surfaced sentences */
