@@ -79,6 +79,13 @@ start app4 120x40 -- --db "$WS"
 check wait_re app4 "Next steps +in training: round 1"
 keys app4 Enter
 check wait_for app4 "round 1 · item 9 of 25 · 8/25 tagged"
+step "Ctrl-L shows the tags the command line set meanwhile"
+check tracker tag --db "$WS" "$ID" "$(json 'j["items"][8]["sentence"]' <"$W/round.json")" yes
+check tracker tag --db "$WS" "$ID" "$(json 'j["items"][9]["sentence"]' <"$W/round.json")" no
+keys app4 C-l
+check wait_for app4 "round 1 · item 9 of 25 · 10/25 tagged"
+check wait_for app4 "This item: YES"
+check wait_for app4 "YES 3  NO 6  NOT SURE 1"
 keys app4 C-c
 check exits_clean app4
 

@@ -516,6 +516,44 @@ static int job_done(struct tagging *g, struct tui *app)
 	return TUI_REDRAW;
 }
 
+/* Ctrl-L, or the screen shown again: the round's tags and the counts as the workspace
+ * has them now, which the command line (or another window) may have changed; a round
+ * completed there gives way to the next. */
+static int reload_round(struct tagging *g, struct tui *app)
+{
+	char err[512];
+	struct store_tracker *t = NULL;
+	struct store_round *r = NULL;
+	if (g->mode != M_TAG)
+		return TUI_REDRAW;
+	if (store_tracker_get(app->st, g->tracker, &t, err, sizeof(err)) != 0) {
+		g->mode = M_ERROR;
+		snprintf(g->note, sizeof(g->note), "This tracker was deleted meanwhile.");
+		return TUI_REDRAW;
+	}
+	g->yes = t->n_yes;
+	g->no = t->n_no;
+	g->unsure = t->n_unsure;
+	store_tracker_free(t);
+	if (store_round_latest(app->st, g->tracker, &r, err, sizeof(err)) != 0) {
+		tui_error(app, "Cannot read the round: %s", err);
+		return TUI_REDRAW;
+	}
+	if (r->id != g->round->id || r->completed) {
+		store_round_free(r);
+		tui_info(app, "Round %d was completed meanwhile: on to the next.", g->round->number);
+		g->want_pos = -1;
+		want_round(g, app);
+		return TUI_REDRAW;
+	}
+	for (size_t i = 0; i < g->round->n_items; i++)
+		for (size_t j = 0; j < r->n_items; j++)
+			if (r->items[j].sentence == g->round->items[i].sentence)
+				g->round->items[i].tag = r->items[j].tag;
+	store_round_free(r);
+	return TUI_REDRAW;
+}
+
 static int tagging_key(void *state, struct tui *app, const struct tui_event *ev)
 {
 	struct tagging *g = state;
@@ -524,7 +562,7 @@ static int tagging_key(void *state, struct tui *app, const struct tui_event *ev)
 	case ACT_JOB_DONE:
 		return job_done(g, app);
 	case ACT_RELOAD:
-		return TUI_REDRAW;
+		return reload_round(g, app);
 	case ACT_TAG_YES:
 		return tag(g, app, STORE_TAG_YES);
 	case ACT_TAG_NO:
