@@ -32,10 +32,10 @@ void text_stemmer_free(text_stemmer *s);
 /* The stem of a lower-case word, NUL-terminated, valid until the next call. */
 const char *text_stem(text_stemmer *s, const char *word);
 
-/* 32-bit hash (FNV-1a then a final mix) of n bytes with a seed; feature ids are hashes. */
 /* Characters (code points) in the n bytes of UTF-8 text s. */
 size_t text_chars(const char *s, size_t n);
 
+/* 32-bit hash (FNV-1a then a final mix) of n bytes with a seed; feature ids are hashes. */
 uint32_t text_hash(const void *data, size_t n, uint32_t seed);
 /* Combines two 32-bit ids into one (word pairs). */
 uint32_t text_hash_pair(uint32_t a, uint32_t b);

@@ -357,6 +357,20 @@ out_matches "^$short_id +é{27}  needs examples "
 run delete --db "$W" "$long_id"
 run delete --db "$W" "$short_id"
 
+case_ "list: a wide (CJK) letter takes two columns of the 28"
+run create --db "$W" --name "値引きの相談についての話題と価格交渉"
+rc_is 0
+wide_id=$(cat "$OUT")
+run create --db "$W" --name "割引"
+rc_is 0
+two_id=$(cat "$OUT")
+run list --db "$W"
+rc_is 0
+out_matches "^$wide_id +値引きの相談についての話題…  needs examples "
+out_matches "^$two_id +割引 {25}needs examples "
+run delete --db "$W" "$wide_id"
+run delete --db "$W" "$two_id"
+
 case_ "examples edit: more than 500 characters is refused as add refuses it; edit and delete without an ID say what they take"
 run examples --db "$W" "$id1" list --json
 keep examples_before_edit

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #include "cli.h"
 #include "opts.h"
@@ -238,36 +239,54 @@ char *cli_line(const char *s)
 	return l;
 }
 
+/* The columns one character takes on a terminal (1 for what the locale cannot tell). */
+static int char_cols(const char *s, size_t n)
+{
+	wchar_t wc;
+	mbstate_t ps;
+	memset(&ps, 0, sizeof(ps));
+	size_t k = mbrtowc(&wc, s, n, &ps);
+	if (k == (size_t)-1 || k == (size_t)-2 || k == 0)
+		return 1;
+	int w = wcwidth(wc);
+	return w < 0 ? 1 : w;
+}
+
 const char *cli_column(const char *s, int width, char *buf, size_t cap)
 {
 	size_t n = strlen(s), i = 0, o = 0;
-	int chars = 0;
-	/* the bytes of the first width characters, or of width - 1 and "…" when longer */
+	int cols = 0;
+	/* the bytes of the characters that fit in width columns, or in width - 1 before "…"
+	 * when the text is longer: a wide (CJK) letter takes two */
 	size_t cut = 0;
+	int cut_cols = 0;
 	while (i < n) {
-		if (chars == width - 1)
-			cut = i;
 		size_t k = 1;
 		while (i + k < n && ((unsigned char)s[i + k] & 0xC0) == 0x80)
 			k++;
+		int w = char_cols(s + i, k);
+		if (cols + w <= width - 1) {
+			cut = i + k;
+			cut_cols = cols + w;
+		}
+		cols += w;
 		i += k;
-		chars++;
-		if (chars > width)
+		if (cols > width)
 			break;
 	}
-	if (chars > width) {
+	if (cols > width) {
 		o = cut < cap - 4 ? cut : cap - 4;
 		memcpy(buf, s, o);
 		memcpy(buf + o, "…", 3);
 		o += 3;
-		chars = width;
+		cols = cut_cols + 1;
 	} else {
 		o = n < cap - 1 ? n : cap - 1;
 		memcpy(buf, s, o);
 	}
-	while (chars < width && o + 1 < cap) {
+	while (cols < width && o + 1 < cap) {
 		buf[o++] = ' ';
-		chars++;
+		cols++;
 	}
 	buf[o] = '\0';
 	for (char *p = buf; *p; p++)

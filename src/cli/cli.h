@@ -47,8 +47,9 @@ const char *cli_s(long long n);
  * shown as spaces. A copy to free. */
 char *cli_line(const char *s);
 
-/* s as a column of width characters (UTF-8 aware): padded with spaces, or cut to end in
- * "…"; written to buf (cap bytes, at least 4 * width + 4) and returned. */
+/* s as a column of width terminal columns (UTF-8 aware, a wide letter taking two):
+ * padded with spaces, or cut to end in "…"; written to buf (cap bytes, at least
+ * 4 * width + 4) and returned. */
 const char *cli_column(const char *s, int width, char *buf, size_t cap);
 
 /* Reads the tracker argument (id or unique name); prints why and returns -1 if none. */
