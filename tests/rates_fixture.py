@@ -44,7 +44,7 @@ for wk in range(11):
         lines.append(("p1", "We will send the contract over tomorrow."))
         t = start + datetime.timedelta(days=7 * wk, minutes=30 * i)
         calls.append(json.dumps({
-            "id": "drift-%02d-%02d" % (wk, i), "title": "Globex check-in %d" % i,
+            "id": "drift-%02d-%02d" % (wk, i), "title": ("Globex Übergabe %d" if wk == 10 else "Globex check-in %d") % i,
             "started": t.strftime("%Y-%m-%dT%H:%M:%SZ"), "scope": "external", "language": "en",
             "meta": {"team": "Enterprise East", "deal_stage": "Negotiation"},
             "parties": [{"id": "p1", "name": "Dana Reyes", "affiliation": "company"},

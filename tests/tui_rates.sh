@@ -99,6 +99,18 @@ check wait_for app " $M of $D detections, in $MC of $DC calls, match: PRICE"
 keys app Enter
 check wait_re app "^▸ [0-9-]+ +$FIRST .* $FIRSTN\$"
 check wait_re app " / search "
+step "results: the search finds letters of any alphabet in either case"
+set -- $(python3 -c 'import json,sys
+d = json.load(open(sys.argv[1]))
+m = [r for r in d if any("übergabe" in (r[k] or "").lower() for k in ("text", "speaker", "call", "title"))]
+print(len(m), len({r["call"] for r in m}))' "$W/results.json")
+UM=$1 UC=$2
+check test "$UM" -gt 0
+keys app / C-u
+type_text app "übergabe"
+check wait_for app " $UM of $D detections, in $UC of $DC calls, match: übergabe"
+keys app Enter
+check wait_re app " / search "
 step "results: a search nothing matches says so; an empty one shows every call again"
 keys app /
 keys app C-u

@@ -6,7 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
+#include <wchar.h>
+#include <wctype.h>
 
 #include "xmalloc.h"
 
@@ -31,15 +32,46 @@ struct results {
 	int64_t found;		/* detections that match, in those calls */
 };
 
-/* 1 when hay holds needle, ASCII letters in either case. */
+/* The next character of s, lower-cased (any alphabet the locale knows); a byte that is
+ * not UTF-8 stands for itself. *len gets its bytes. */
+static wint_t folded(const char *s, size_t *len)
+{
+	unsigned char c = (unsigned char)*s;
+	if (c < 0x80) {
+		*len = 1;
+		return (wint_t)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+	}
+	wchar_t wc;
+	mbstate_t ps;
+	memset(&ps, 0, sizeof(ps));
+	size_t k = mbrtowc(&wc, s, strnlen(s, 4), &ps);
+	if (k == (size_t)-1 || k == (size_t)-2 || k == 0) {
+		*len = 1;
+		return 0x110000 + c;	/* outside Unicode: equal only to the same byte */
+	}
+	*len = k;
+	return towlower((wint_t)wc);
+}
+
+/* 1 when hay holds needle, letters in either case ("MÜLLER" finds "Müller"). */
 static int has_text(const char *hay, const char *needle)
 {
-	size_t n = strlen(needle);
-	if (!n)
+	if (!*needle)
 		return 1;
-	for (; hay && *hay; hay++)
-		if (!strncasecmp(hay, needle, n))
+	for (; hay && *hay; hay++) {
+		if (((unsigned char)*hay & 0xC0) == 0x80)
+			continue;	/* within a character */
+		const char *h = hay, *n = needle;
+		while (*n && *h) {
+			size_t kh, kn;
+			if (folded(h, &kh) != folded(n, &kn))
+				break;
+			h += kh;
+			n += kn;
+		}
+		if (!*n)
 			return 1;
+	}
 	return 0;
 }
 
