@@ -188,6 +188,11 @@ while IFS="$(printf '\t')" read -r kind text; do
 	if [ "$kind" = target ]; then check attr "$W/context.ans" bold "$text"
 	else check attr "$W/context.ans" plain "$text"; fi
 done <"$W/context.lines"
+step "overview context: Esc closes it and stays on the overview"
+keys narrow Escape
+check wait_gone narrow "^        [0-9]+:[0-9]{2} [^:]+: "
+settled narrow
+check wait_re narrow "^ a publish  "
 keys narrow q
 
 step "80 columns: the bulk add instructions show whole, Esc included"

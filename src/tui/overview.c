@@ -435,6 +435,10 @@ static int overview_key(void *state, struct tui *app, const struct tui_event *ev
 			load_ctx(v, app);
 		return TUI_REDRAW;
 	}
+	if (ev->action == ACT_CANCEL && v->show_ctx && have) {
+		v->show_ctx = 0;	/* Esc closes the context before it leaves the screen */
+		return TUI_REDRAW;
+	}
 	return TUI_PASS;
 }
 
