@@ -14,9 +14,12 @@ struct demo_options {
 	int64_t anchor_unix;	/* calls fall in the 12 months before this instant */
 	const char *assets;	/* folder holding the phrase material (assets/demo) */
 	const char *labels;	/* write the ground truth here ("ID\tCONCEPT" a line), or NULL */
-	const char *audio_dir;	/* when set, each call's recording is audio_dir/CALL_ID.ogg,
-				 * stored as not made yet (audio_ok -1): the audio part
-				 * synthesises it on first use */
+	const char *audio_dir;	/* when set, each call's recording is
+				 * audio_dir/CALL_ID-HASH.ogg (HASH: 8 hex digits of what
+				 * is said in it, when and by whom), stored as not made yet
+				 * (audio_ok -1): the audio part synthesises it on first
+				 * use, or takes the file already there, made for a call
+				 * that says the same */
 	void (*progress)(void *ctx, size_t done, size_t total);	/* may be NULL */
 	void *progress_ctx;
 };

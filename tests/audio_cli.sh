@@ -131,6 +131,19 @@ if run 0 demo --db "$D" --calls 2 --audio lazy; then
 		check cmp -s "$T/d.wav" "$T/d2.wav"
 		check test "$(ls "$D.audio"/*.ogg 2>/dev/null | wc -l)" -ge 1
 	fi
+	name="snippet: a demo made anew with another seed on the same workspace path speaks its own call, not the recording left from the last one"
+	rm -f "$D" "$D-wal" "$D-shm"
+	if run 0 demo --db "$D" --calls 2 --seed 9 --audio lazy; then
+		id=$(sentence_id "$D" "$call" 3)
+		len=$("$TRACKER" calls --config "$CONF" --db "$D" --json 2>/dev/null |
+			python3 -c 'import json,sys; print([c for c in json.load(sys.stdin) if c["id"] == "'"$call"'"][0]["duration_ms"])')
+		if run 0 snippet --db "$D" "$id" --out "$T/d3.wav" --lead-in 0 --lead-out 0; then
+			check test "$(ls "$D.audio"/*.ogg 2>/dev/null | wc -l)" -ge 2
+			# the recording played is this call's: as long as the call
+			rec=$(ls -t "$D.audio"/"$call"*.ogg | head -1)
+			check test "$(soxi -D "$rec" | python3 -c 'import sys; print(int(float(sys.stdin.read()) * 1000 + 0.5))')" = "$len"
+		fi
+	fi
 fi
 
 name="snippet: a speaker's own channel of a stereo recording, when the import says which"

@@ -462,11 +462,46 @@ static void test_options(void)
 		struct store_call *c = NULL;
 		CHECK(store_call_get(st, "call-0002", &c, err, sizeof(err)) == 0);
 		if (c) {
-			CHECK_STR(c->audio, "/var/cache/rec/call-0002.ogg");
+			CHECK_MSG(c->audio && !strncmp(c->audio, "/var/cache/rec/call-0002-", 25) &&
+				  strlen(c->audio) == 25 + 8 + 4 &&
+				  !strcmp(c->audio + 33, ".ogg"), "%s", c->audio);
 			CHECK_INT(c->audio_ok, -1);
 		}
 		store_calls_free(c, c ? 1 : 0);
 		store_close(st);
+	}
+
+	TEST("demo: a recordings folder shared by workspaces gives another seed's call "
+	     "another recording, the same seed's the same one");
+	{
+		char *db2 = tmp_path("o2.db"), *db3 = tmp_path("o3.db");
+		store *a = make_workspace(db, 3, 2, NULL, "/var/cache/rec", &rep, err, sizeof(err));
+		store *b = make_workspace(db2, 3, 7, NULL, "/var/cache/rec", &rep, err,
+					  sizeof(err));
+		store *d = make_workspace(db3, 3, 2, NULL, "/var/cache/rec", &rep, err,
+					  sizeof(err));
+		struct store_call *ca = NULL, *cb = NULL, *cd = NULL;
+		CHECK(a && b && d);
+		if (a && b && d) {
+			store_call_get(a, "call-0002", &ca, err, sizeof(err));
+			store_call_get(b, "call-0002", &cb, err, sizeof(err));
+			store_call_get(d, "call-0002", &cd, err, sizeof(err));
+		}
+		CHECK(ca && cb && cd);
+		if (ca && cb && cd) {
+			CHECK_MSG(strcmp(ca->audio, cb->audio) != 0, "both %s", ca->audio);
+			CHECK_STR(ca->audio, cd->audio);
+		}
+		store_calls_free(ca, ca ? 1 : 0);
+		store_calls_free(cb, cb ? 1 : 0);
+		store_calls_free(cd, cd ? 1 : 0);
+		store_close(a);
+		store_close(b);
+		store_close(d);
+		rm_db(db2);
+		rm_db(db3);
+		free(db2);
+		free(db3);
 	}
 
 	TEST("demo: without an audio folder calls have no recording");

@@ -997,6 +997,29 @@ static int time_and_split(struct call *c, struct store_sentence_in **rows, size_
 	return rc;
 }
 
+/* What a call's recording holds (who says what, when, and its length), folded to 32 bits
+ * (FNV-1a). It names the recording, so that a recordings folder kept from another
+ * workspace (another seed, other phrase material) never passes off its call of the same
+ * id as this one's: a recording is reused only when it says the same. */
+static uint32_t speech_hash(const struct store_sentence_in *rows, size_t n, int64_t duration)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	char num[64];
+	int l = snprintf(num, sizeof(num), "%lld;", (long long)duration);
+	for (int k = 0; k < l; k++)
+		h = (h ^ (unsigned char)num[k]) * 0x100000001b3ULL;
+	for (size_t i = 0; i < n; i++) {
+		l = snprintf(num, sizeof(num), "%d,%d,%d,", rows[i].party, rows[i].start_ms,
+			     rows[i].end_ms);
+		for (int k = 0; k < l; k++)
+			h = (h ^ (unsigned char)num[k]) * 0x100000001b3ULL;
+		for (const char *t = rows[i].text; t && *t; t++)
+			h = (h ^ (unsigned char)*t) * 0x100000001b3ULL;
+		h = (h ^ '\n') * 0x100000001b3ULL;
+	}
+	return (uint32_t)(h ^ (h >> 32));
+}
+
 /* ---------------------------------------------------------------- setup */
 
 /* The table entry's first letter as 0..25, or 26 for anything else. */
@@ -1280,7 +1303,8 @@ int demo_generate(store *st, const struct demo_options *o, struct demo_report *r
 			parties[p].side = c.parties[p].side;
 		}
 		if (o->audio_dir)
-			snprintf(audio, sizeof(audio), "%s/%s.ogg", o->audio_dir, ext_id);
+			snprintf(audio, sizeof(audio), "%s/%s-%08x.ogg", o->audio_dir, ext_id,
+				 speech_hash(rows, n_rows, duration));
 		struct store_call_in in = {
 			.ext_id = ext_id,
 			.title = title,
