@@ -505,6 +505,26 @@ static void test_snippet_errors(void)
 	CHECK(audio_probe(junk, &ms, err, sizeof(err)) == -1);
 	CHECK(strstr(err, junk) == err);
 
+	TEST("probe: a directory, or an empty file, given as the recording says which it is");
+	{
+		const char *dir = tpath("rec-dir.wav"), *empty = tpath("empty.wav");
+		char want[1024];
+
+		mkdir(dir, 0755);
+		f = fopen(empty, "w");
+		fclose(f);
+		CHECK(audio_probe(dir, &ms, err, sizeof(err)) == -1);
+		snprintf(want, sizeof(want), "%s: Is a directory", dir);
+		CHECK_STR(err, want);
+		CHECK(audio_probe(empty, &ms, err, sizeof(err)) == -1);
+		snprintf(want, sizeof(want), "%s: the file is empty", empty);
+		CHECK_STR(err, want);
+		CHECK(audio_snippet_read(dir, &r, &s, err, sizeof(err)) == -1);
+		snprintf(want, sizeof(want), "%s: Is a directory", dir);
+		CHECK_STR(err, want);
+		rmdir(dir);
+	}
+
 	TEST("snippet: a region past the end of the recording is an error that says so");
 	r.start_ms = 20000;
 	r.end_ms = 21000;

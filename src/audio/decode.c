@@ -70,6 +70,20 @@ sf_count_t audio_read_mono(SNDFILE *f, int channels, int channel, int16_t *out,
 	return got;
 }
 
+int audio_open_error(const char *path, char *err, size_t errlen)
+{
+	struct stat sb;
+
+	if (access(path, R_OK) != 0)
+		return errf(err, errlen, "%s: %s", path, strerror(errno));
+	/* libsndfile calls both of these "Format not recognised" */
+	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+		return errf(err, errlen, "%s: %s", path, strerror(EISDIR));
+	if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size == 0)
+		return errf(err, errlen, "%s: the file is empty", path);
+	return errf(err, errlen, "%s: %s", path, sf_strerror(NULL));
+}
+
 int audio_probe(const char *path, int64_t *duration_ms, char *err, size_t errlen)
 {
 	SF_INFO info;
@@ -79,11 +93,8 @@ int audio_probe(const char *path, int64_t *duration_ms, char *err, size_t errlen
 		return errf(err, errlen, "no recording path");
 	memset(&info, 0, sizeof(info));
 	f = sf_open(path, SFM_READ, &info);
-	if (!f) {
-		if (access(path, R_OK) != 0)
-			return errf(err, errlen, "%s: %s", path, strerror(errno));
-		return errf(err, errlen, "%s: %s", path, sf_strerror(NULL));
-	}
+	if (!f)
+		return audio_open_error(path, err, errlen);
 	sf_close(f);
 	if (info.samplerate <= 0 || info.channels <= 0)
 		return errf(err, errlen, "%s: no audio in it", path);
@@ -112,11 +123,8 @@ int audio_snippet_read(const char *path, const struct audio_region *r,
 			    (long long)r->end_ms, (long long)r->start_ms);
 	memset(&info, 0, sizeof(info));
 	f = sf_open(path, SFM_READ, &info);
-	if (!f) {
-		if (access(path, R_OK) != 0)
-			return errf(err, errlen, "%s: %s", path, strerror(errno));
-		return errf(err, errlen, "%s: %s", path, sf_strerror(NULL));
-	}
+	if (!f)
+		return audio_open_error(path, err, errlen);
 	if (r->channel >= info.channels) {
 		errf(err, errlen, "%s: has %d channel%s, no channel %d", path, info.channels,
 		     info.channels == 1 ? "" : "s", r->channel + 1);

@@ -19,6 +19,10 @@ int64_t audio_ms_of(int64_t frame, int rate);
 sf_count_t audio_read_mono(SNDFILE *f, int channels, int channel, int16_t *out,
 			   sf_count_t n, int16_t *scratch);
 
+/* Says why sf_open could not open path for reading, as "PATH: why" in err (a missing or
+ * unreadable file, a directory, an empty file, or libsndfile's reason). Returns -1. */
+int audio_open_error(const char *path, char *err, size_t errlen);
+
 /* Float [-1, 1) to 16-bit, rounded, clipped. */
 int16_t audio_f2s(float x);
 

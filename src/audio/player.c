@@ -850,9 +850,10 @@ static int session_open(struct session *s)
 	memset(&s->info, 0, sizeof(s->info));
 	s->f = sf_open(s->req.path, SFM_READ, &s->info);
 	if (!s->f) {
-		if (access(s->req.path, R_OK) != 0)
-			return session_fail(s, "%s: %s", s->req.path, strerror(errno));
-		return session_fail(s, "%s: %s", s->req.path, sf_strerror(NULL));
+		char why[sizeof(p->snap.error)];
+
+		audio_open_error(s->req.path, why, sizeof(why));
+		return session_fail(s, "%s", why);
 	}
 	if (s->req.channel >= s->info.channels)
 		return session_fail(s, "%s: has no channel %d", s->req.path, s->req.channel + 1);
