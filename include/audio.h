@@ -48,7 +48,8 @@ struct audio_snippet {
  * and last = min(frames, frame(end + lead_out)). Several channels are mixed as their
  * mean rounded down, or one of them is taken alone. Sample-exact (seek, then read).
  * *out is owned by the caller (audio_snippet_free). Errors: "PATH: why", a channel the
- * file does not have, end before start, or a region past the end of the recording. */
+ * file does not have, end before start, a region past the end of the recording, or one
+ * with no length (start = end and no leads). */
 int audio_snippet_read(const char *path, const struct audio_region *r,
 		       struct audio_snippet **out, char *err, size_t errlen);
 void audio_snippet_free(struct audio_snippet *s);

@@ -532,6 +532,23 @@ static void test_snippet_errors(void)
 	CHECK(s == NULL);
 	CHECK(strstr(err, "past the end") != NULL);
 
+	TEST("snippet: a sentence with no length, cut without leads, says so (not 'past the "
+	     "end')");
+	{
+		struct audio_region z = { 1000, 1000, 0, 0, AUDIO_MIX };
+
+		CHECK(audio_snippet_read(src, &z, &s, err, sizeof(err)) == -1);
+		CHECK(s == NULL);
+		CHECK_MSG(strstr(err, "past the end") == NULL, "%s", err);
+		CHECK_MSG(strstr(err, "1000..1000 ms has no length") != NULL, "%s", err);
+		/* with a lead it has some */
+		z.lead_out_ms = 100;
+		CHECK(audio_snippet_read(src, &z, &s, err, sizeof(err)) == 0);
+		CHECK(s && s->frames == (size_t)(1100LL * s->rate / 1000 - 1000LL * s->rate / 1000));
+		audio_snippet_free(s);
+		s = NULL;
+	}
+
 	TEST("snippet: a channel the recording does not have is an error");
 	r.start_ms = 1000;
 	r.end_ms = 2000;

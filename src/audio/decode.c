@@ -136,10 +136,17 @@ int audio_snippet_read(const char *path, const struct audio_region *r,
 	last = audio_frame_of(end, info.samplerate);
 	if (last > info.frames)
 		last = info.frames;
-	if (first >= info.frames || first >= last) {
+	if (first >= info.frames) {
 		errf(err, errlen, "%s: %lld..%lld ms is past the end of the recording (%lld ms)",
 		     path, (long long)r->start_ms, (long long)r->end_ms,
 		     (long long)audio_ms_of(info.frames, info.samplerate));
+		goto fail;
+	}
+	if (first >= last) {
+		/* a sentence timed start = end, cut without lead-in or lead-out */
+		errf(err, errlen, "%s: %lld..%lld ms has no length, and no lead-in or lead-out "
+		     "was asked: nothing to cut", path, (long long)r->start_ms,
+		     (long long)r->end_ms);
 		goto fail;
 	}
 	if (sf_seek(f, first, SEEK_SET) != first) {
