@@ -576,9 +576,10 @@ static void test_default_workspace(void)
 	CHECK_INT(sum.calls, 600);
 	CHECK_INT(sum.sentences, (long long)rep.sentences);
 
-	TEST("demo: calls have zero-padded ids, titles, team and deal stage");
+	TEST("demo: calls have zero-padded ids, titles, team and deal stage; internal meetings "
+	     "(standups, pipeline reviews) have a team and no deal stage");
 	struct strset teams = {0}, stages = {0};
-	int ok_ids = 1, ok_meta = 1;
+	int ok_ids = 1, ok_meta = 1, meetings = 0, internal_staged = 0;
 	for (size_t i = 0; i < w.n_calls; i++) {
 		const struct store_call *c = &w.calls[i];
 		int num = 0;
@@ -586,8 +587,15 @@ static void test_default_workspace(void)
 		    num > 600)
 			ok_ids = 0;
 		const char *team = meta(c, "team"), *stage = meta(c, "deal_stage");
-		if (!team || !stage || !c->title || strlen(c->title) < 5)
+		if (c->scope == STORE_SCOPE_INTERNAL) {
+			meetings++;
+			internal_staged += stage != NULL;
+			stage = NULL;
+			if (!team || !meta(c, "region") || !c->title || strlen(c->title) < 5)
+				ok_meta = 0;
+		} else if (!team || !stage || !c->title || strlen(c->title) < 5) {
 			ok_meta = 0;
+		}
 		if (team)
 			strset_add(&teams, team);
 		if (stage)
@@ -595,6 +603,9 @@ static void test_default_workspace(void)
 	}
 	CHECK(ok_ids);
 	CHECK(ok_meta);
+	CHECK_MSG(meetings >= 30, "%d internal calls", meetings);
+	CHECK_MSG(internal_staged == 0, "%d of %d internal calls have a deal stage",
+		  internal_staged, meetings);
 	CHECK_MSG(teams.n >= 3, "%zu teams", teams.n);
 	CHECK_MSG(stages.n >= 5, "%zu stages", stages.n);
 	CHECK(strset_has(&stages, "Discovery") && strset_has(&stages, "Negotiation"));

@@ -1287,10 +1287,12 @@ int demo_generate(store *st, const struct demo_options *o, struct demo_report *r
 			goto fail;
 		}
 
+		/* a deal stage is the customer's: internal meetings (standups, pipeline
+		 * reviews, coaching) belong to no deal */
 		struct store_kv meta[3] = {
 			{ (char *)"team", team },
-			{ (char *)"deal_stage", (char *)demo_gram_stage(g, stage) },
 			{ (char *)"region", region },
+			{ (char *)"deal_stage", (char *)demo_gram_stage(g, stage) },
 		};
 		struct store_party_in parties[MAX_PARTIES];
 		char pids[MAX_PARTIES][4];
@@ -1316,7 +1318,7 @@ int demo_generate(store *st, const struct demo_options *o, struct demo_report *r
 			.audio = o->audio_dir ? audio : NULL,
 			.audio_ok = o->audio_dir ? -1 : 0,
 			.meta = meta,
-			.n_meta = 3,
+			.n_meta = c.internal ? 2 : 3,
 			.parties = parties,
 			.n_parties = (size_t)c.n_parties,
 			.sentences = rows,
