@@ -1534,6 +1534,85 @@ static void test_demo_store(void)
 
 /* ---------------------------------------------------------------- main */
 
+/* ---------------------------------------------------------------- damaged recordings */
+
+/* Bytes in f from offset on (f: a file fd 2 was pointed at). */
+static long grew(const char *f, long from)
+{
+	long n = file_size(f);
+
+	return n > from ? n - from : 0;
+}
+
+static void test_damaged(void)
+{
+	const char *mp3 = tpath("damaged.mp3"), *errf_ = tpath("stderr.txt");
+	const char *cap = tpath("capture-damaged.raw");
+	struct audio_region r = { 9500, 10500, 2000, 1000, AUDIO_MIX };
+	struct audio_snippet *s = NULL;
+	struct audio_snapshot sn;
+	struct audio_play req = { mp3, 7500, 11500, 9500, 10500, AUDIO_MIX };
+	size_t frames = 32000 * 20, i;
+	int16_t *x = make_signal(frames, 1, 32000, 0, 5);
+	char err[512];
+	audio_player *p;
+	FILE *f;
+	long size;
+	int saved, fd, rc, got;
+
+	TEST("damaged mp3: cutting or playing its damaged part prints nothing over the screen "
+	     "and fails with its path");
+	CHECK(write_audio(mp3, SF_FORMAT_MPEG | SF_FORMAT_MPEG_LAYER_III, 32000, 1, x, frames) == 0);
+	free(x);
+	size = file_size(mp3);
+	f = fopen(mp3, "r+b");
+	CHECK(f != NULL && size > 40000);
+	if (!f)
+		return;
+	/* garble a stretch in the middle: libmpg123 says "Illegal Audio-MPEG-Header" */
+	fseek(f, size / 2, SEEK_SET);
+	for (i = 0; i < 8000; i++)
+		fputc(0x55, f);
+	fclose(f);
+
+	p = new_player(NULL, 0, &rc);
+	setenv("APP_AUDIO_CAPTURE", cap, 1);
+	fflush(stderr);
+	saved = dup(2);
+	fd = open(errf_, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	dup2(fd, 2);
+	close(fd);
+	got = audio_snippet_read(mp3, &r, &s, err, sizeof(err));
+	if (rc == 0 && audio_player_play(p, &req, err, sizeof(err)) == 0)
+		audio_player_wait(p, 10000);
+	audio_player_snapshot(p, &sn);
+	audio_player_free(p);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+
+	CHECK_INT(got, -1);
+	CHECK(s == NULL);
+	CHECK_MSG(strstr(err, mp3) == err, "%s", err);
+	CHECK_INT(rc, 0);
+	CHECK_STR(audio_state_name(sn.state), "failed");
+	CHECK_MSG(strstr(sn.error, mp3) == sn.error, "%s", sn.error);
+	CHECK_MSG(grew(errf_, 0) == 0, "%ld bytes went to stderr", grew(errf_, 0));
+	audio_snippet_free(s);
+
+	TEST("damaged mp3: stderr works again afterwards");
+	fflush(stderr);
+	saved = dup(2);
+	fd = open(errf_, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	dup2(fd, 2);
+	close(fd);
+	fputs("still here\n", stderr);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	CHECK_INT(grew(errf_, 0), 11);
+}
+
 int main(void)
 {
 	char conf[PATH_MAX];
@@ -1556,6 +1635,7 @@ int main(void)
 	test_export();
 	test_no_device();
 	test_playback();
+	test_damaged();
 	test_paced();
 	test_demo_render();
 	test_demo_store();

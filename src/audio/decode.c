@@ -2,8 +2,10 @@
 #include "audio.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +45,77 @@ int16_t audio_f2s(float x)
 	return (int16_t)lrintf(v);
 }
 
+/* ---------------------------------------------------------------- quiet decoding */
+
+/* libsndfile's MP3 decoder (libmpg123) prints to stderr when a stream is damaged ("Note:
+ * Illegal Audio-MPEG-Header ... Trying to resync..."), which would draw over the app's
+ * screen. While any thread decodes, fd 2 points at /dev/null; the first to start saves
+ * the real one, the last to finish puts it back. */
+static pthread_mutex_t quiet_lock = PTHREAD_MUTEX_INITIALIZER;
+static int quiet_depth;
+static int quiet_saved = -1;
+
+void audio_quiet_begin(void)
+{
+	pthread_mutex_lock(&quiet_lock);
+	if (quiet_depth++ == 0) {
+		int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+		fflush(stderr);
+		quiet_saved = null >= 0 ? fcntl(2, F_DUPFD_CLOEXEC, 3) : -1;
+		if (quiet_saved >= 0)
+			dup2(null, 2);
+		if (null >= 0)
+			close(null);
+	}
+	pthread_mutex_unlock(&quiet_lock);
+}
+
+void audio_quiet_end(void)
+{
+	pthread_mutex_lock(&quiet_lock);
+	if (quiet_depth > 0 && --quiet_depth == 0 && quiet_saved >= 0) {
+		fflush(stderr);
+		dup2(quiet_saved, 2);
+		close(quiet_saved);
+		quiet_saved = -1;
+	}
+	pthread_mutex_unlock(&quiet_lock);
+}
+
+SNDFILE *audio_sf_open_read(const char *path, SF_INFO *info)
+{
+	SNDFILE *f;
+
+	memset(info, 0, sizeof(*info));
+	audio_quiet_begin();
+	f = sf_open(path, SFM_READ, info);
+	audio_quiet_end();
+	return f;
+}
+
+sf_count_t audio_sf_seek(SNDFILE *f, sf_count_t frame)
+{
+	sf_count_t at;
+
+	audio_quiet_begin();
+	at = sf_seek(f, frame, SEEK_SET);
+	audio_quiet_end();
+	return at;
+}
+
+static sf_count_t read_quiet(SNDFILE *f, int16_t *out, sf_count_t n)
+{
+	sf_count_t got;
+
+	audio_quiet_begin();
+	got = sf_readf_short(f, out, n);
+	audio_quiet_end();
+	return got;
+}
+
+/* ---------------------------------------------------------------- reading */
+
 sf_count_t audio_read_mono(SNDFILE *f, int channels, int channel, int16_t *out,
 			   sf_count_t n, int16_t *scratch)
 {
@@ -50,8 +123,8 @@ sf_count_t audio_read_mono(SNDFILE *f, int channels, int channel, int16_t *out,
 	int c;
 
 	if (channels == 1)
-		return sf_readf_short(f, out, n);
-	got = sf_readf_short(f, scratch, n);
+		return read_quiet(f, out, n);
+	got = read_quiet(f, scratch, n);
 	if (got <= 0)
 		return got;
 	for (i = 0; i < got; i++) {
@@ -91,8 +164,7 @@ int audio_probe(const char *path, int64_t *duration_ms, char *err, size_t errlen
 
 	if (!path || !*path)
 		return errf(err, errlen, "no recording path");
-	memset(&info, 0, sizeof(info));
-	f = sf_open(path, SFM_READ, &info);
+	f = audio_sf_open_read(path, &info);
 	if (!f)
 		return audio_open_error(path, err, errlen);
 	sf_close(f);
@@ -121,8 +193,7 @@ int audio_snippet_read(const char *path, const struct audio_region *r,
 	if (r->end_ms < r->start_ms)
 		return errf(err, errlen, "%s: span ends (%lld ms) before it starts (%lld ms)", path,
 			    (long long)r->end_ms, (long long)r->start_ms);
-	memset(&info, 0, sizeof(info));
-	f = sf_open(path, SFM_READ, &info);
+	f = audio_sf_open_read(path, &info);
 	if (!f)
 		return audio_open_error(path, err, errlen);
 	if (r->channel >= info.channels) {
@@ -149,7 +220,7 @@ int audio_snippet_read(const char *path, const struct audio_region *r,
 		     (long long)r->end_ms);
 		goto fail;
 	}
-	if (sf_seek(f, first, SEEK_SET) != first) {
+	if (audio_sf_seek(f, first) != first) {
 		errf(err, errlen, "%s: cannot seek to %lld ms: %s", path,
 		     (long long)audio_ms_of(first, info.samplerate), sf_strerror(f));
 		goto fail;

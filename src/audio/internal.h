@@ -13,11 +13,21 @@ int64_t audio_frame_of(int64_t ms, int rate);
 /* The time of a frame, rounded down. */
 int64_t audio_ms_of(int64_t frame, int rate);
 
+/* Keeps fd 2 pointed at /dev/null between begin and end, from any thread (nested and
+ * overlapping sections share one redirection): libraries that print on their own
+ * (PortAudio's hosts, libsndfile's MP3 decoder) would draw over the app's screen. */
+void audio_quiet_begin(void);
+void audio_quiet_end(void);
+
+/* sf_open for reading and sf_seek (SEEK_SET) inside a quiet section. */
+SNDFILE *audio_sf_open_read(const char *path, SF_INFO *info);
+sf_count_t audio_sf_seek(SNDFILE *f, sf_count_t frame);
+
 /* Reads up to n frames from f (channels channels) as mono 16-bit: the channels' mean
  * rounded down, or channel `channel` alone. scratch holds at least n * channels samples
  * (NULL when channels is 1). Returns the frames read. */
 sf_count_t audio_read_mono(SNDFILE *f, int channels, int channel, int16_t *out,
-			   sf_count_t n, int16_t *scratch);
+			   sf_count_t n, int16_t *scratch);	/* quietly */
 
 /* Says why sf_open could not open path for reading, as "PATH: why" in err (a missing or
  * unreadable file, a directory, an empty file, or libsndfile's reason). Returns -1. */

@@ -5,7 +5,6 @@
 #include "audio.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -149,25 +148,13 @@ static void jack_quiet(const char *msg)
 static PaError quiet_initialize(void)
 {
 	PaError e;
-	int saved, null;
 
 	snd_lib_error_set_handler(alsa_quiet);
 	jack_set_error_function(jack_quiet);
 	jack_set_info_function(jack_quiet);
-	fflush(stderr);
-	saved = dup(2);
-	null = open("/dev/null", O_WRONLY | O_CLOEXEC);
-	if (saved >= 0 && null >= 0)
-		dup2(null, 2);
+	audio_quiet_begin();
 	e = Pa_Initialize();
-	if (saved >= 0 && null >= 0) {
-		fflush(stderr);
-		dup2(saved, 2);
-	}
-	if (saved >= 0)
-		close(saved);
-	if (null >= 0)
-		close(null);
+	audio_quiet_end();
 	/* PortAudio's JACK host sets its own handlers: ours again */
 	jack_set_error_function(jack_quiet);
 	jack_set_info_function(jack_quiet);
@@ -613,7 +600,7 @@ static void stretch_preroll(struct session *s, int64_t at)
 		rubberband_process(s->rb, (const float *const *)&in, (unsigned)n, 0);
 		zeros -= n;
 	}
-	if (real > 0 && sf_seek(s->f, at - real, SEEK_SET) == at - real) {
+	if (real > 0 && audio_sf_seek(s->f, at - real) == at - real) {
 		while (real > 0) {
 			size_t n = real < (int64_t)s->chunk ? (size_t)real : s->chunk;
 			sf_count_t got = audio_read_mono(s->f, s->info.channels, s->req.channel,
@@ -628,7 +615,7 @@ static void stretch_preroll(struct session *s, int64_t at)
 			real -= got;
 		}
 	}
-	sf_seek(s->f, at, SEEK_SET);
+	audio_sf_seek(s->f, at);
 	s->rb_discard = (long)rubberband_get_start_delay(s->rb);
 	s->rb_expected = 0;
 	s->rb_out = 0;
@@ -686,7 +673,7 @@ static void apply_seek(struct session *s, int64_t delta_ms)
 		target = s->to;
 	if (target == s->pos)
 		return;
-	if (sf_seek(s->f, target, SEEK_SET) != target)
+	if (audio_sf_seek(s->f, target) != target)
 		return;
 	s->pos = target;
 	if (s->src)
@@ -847,8 +834,7 @@ static int session_open(struct session *s)
 	PaError e;
 	int rc, err;
 
-	memset(&s->info, 0, sizeof(s->info));
-	s->f = sf_open(s->req.path, SFM_READ, &s->info);
+	s->f = audio_sf_open_read(s->req.path, &s->info);
 	if (!s->f) {
 		char why[sizeof(p->snap.error)];
 
@@ -865,7 +851,7 @@ static int session_open(struct session *s)
 		return session_fail(s, "%s: nothing to play at %lld ms (the recording is %lld ms)",
 				    s->req.path, (long long)s->req.from_ms,
 				    (long long)audio_ms_of(s->info.frames, s->info.samplerate));
-	if (sf_seek(s->f, s->from, SEEK_SET) != s->from)
+	if (audio_sf_seek(s->f, s->from) != s->from)
 		return session_fail(s, "%s: cannot seek to %lld ms", s->req.path,
 				    (long long)s->req.from_ms);
 	s->pos = s->from;
