@@ -1600,6 +1600,43 @@ static void test_damaged(void)
 	CHECK_MSG(grew(errf_, 0) == 0, "%ld bytes went to stderr", grew(errf_, 0));
 	audio_snippet_free(s);
 
+	TEST("cut-short flac: playing past where it stops says the recording is damaged or cut "
+	     "short there, not 'No Error.'");
+	{
+		const char *flac = tpath("cut.flac"), *cut = tpath("cut-short.flac");
+		char *buf;
+		long n;
+
+		x = make_signal(16000 * 20, 1, 16000, 0, 6);
+		CHECK(write_audio(flac, SF_FORMAT_FLAC | SF_FORMAT_PCM_16, 16000, 1, x,
+				  16000 * 20) == 0);
+		free(x);
+		n = file_size(flac);
+		buf = malloc((size_t)n);
+		f = fopen(flac, "rb");
+		CHECK(f && fread(buf, 1, (size_t)n, f) == (size_t)n);
+		if (f)
+			fclose(f);
+		/* the header still says 20 s; the data stops about halfway */
+		f = fopen(cut, "wb");
+		CHECK(f && fwrite(buf, 1, (size_t)n / 2, f) == (size_t)n / 2);
+		if (f)
+			fclose(f);
+		free(buf);
+		p = new_player(NULL, 0, &rc);
+		CHECK_INT(rc, 0);
+		req = (struct audio_play){ cut, 0, -1, -1, -1, AUDIO_MIX };
+		if (rc == 0 && audio_player_play(p, &req, err, sizeof(err)) == 0)
+			audio_player_wait(p, 10000);
+		audio_player_snapshot(p, &sn);
+		audio_player_free(p);
+		CHECK_STR(audio_state_name(sn.state), "failed");
+		CHECK_MSG(strstr(sn.error, "No Error") == NULL, "%s", sn.error);
+		CHECK_MSG(strstr(sn.error, cut) == sn.error &&
+			  strstr(sn.error, "the recording is damaged or cut short there"), "%s",
+			  sn.error);
+	}
+
 	TEST("damaged mp3: stderr works again afterwards");
 	fflush(stderr);
 	saved = dup(2);

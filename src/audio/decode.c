@@ -116,6 +116,15 @@ static sf_count_t read_quiet(SNDFILE *f, int16_t *out, sf_count_t n)
 
 /* ---------------------------------------------------------------- reading */
 
+const char *audio_read_why(SNDFILE *f)
+{
+	/* a short read with no error set: the file stops before the length its header
+	 * gives (cut short, or a damaged stretch the decoder gave up on) */
+	if (sf_error(f) == SF_ERR_NO_ERROR)
+		return "the recording is damaged or cut short there";
+	return sf_strerror(f);
+}
+
 sf_count_t audio_read_mono(SNDFILE *f, int channels, int channel, int16_t *out,
 			   sf_count_t n, int16_t *scratch)
 {
@@ -222,7 +231,7 @@ int audio_snippet_read(const char *path, const struct audio_region *r,
 	}
 	if (audio_sf_seek(f, first) != first) {
 		errf(err, errlen, "%s: cannot seek to %lld ms: %s", path,
-		     (long long)audio_ms_of(first, info.samplerate), sf_strerror(f));
+		     (long long)audio_ms_of(first, info.samplerate), audio_read_why(f));
 		goto fail;
 	}
 	s = xcalloc(1, sizeof(*s));
@@ -235,7 +244,7 @@ int audio_snippet_read(const char *path, const struct audio_region *r,
 	if (got != (sf_count_t)s->frames) {
 		errf(err, errlen, "%s: read %lld of %zu frames at %lld ms: %s", path,
 		     (long long)(got < 0 ? 0 : got), s->frames,
-		     (long long)audio_ms_of(first, info.samplerate), sf_strerror(f));
+		     (long long)audio_ms_of(first, info.samplerate), audio_read_why(f));
 		goto fail;
 	}
 	s->rate = info.samplerate;

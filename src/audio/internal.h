@@ -33,6 +33,10 @@ sf_count_t audio_read_mono(SNDFILE *f, int channels, int channel, int16_t *out,
  * unreadable file, a directory, an empty file, or libsndfile's reason). Returns -1. */
 int audio_open_error(const char *path, char *err, size_t errlen);
 
+/* Why a seek or read of f came up short: libsndfile's error, or, when it has none, that
+ * the recording is damaged or cut short there (never "No Error."). Static string. */
+const char *audio_read_why(SNDFILE *f);
+
 /* Float [-1, 1) to 16-bit, rounded, clipped. */
 int16_t audio_f2s(float x);
 

@@ -920,7 +920,7 @@ static int session_run(struct session *s)
 		if (got <= 0)
 			return session_fail(s, "%s: cannot read at %lld ms: %s", s->req.path,
 					    (long long)audio_ms_of(s->pos, s->info.samplerate),
-					    sf_strerror(s->f));
+					    audio_read_why(s->f));
 		s->pos += got;
 		rc = process(s, (size_t)got, s->pos >= s->to);
 		if (rc != GO)
