@@ -94,6 +94,18 @@ if run 0 import --db "$W" "$T/calls.json"; then
 		check test "$(soxi -s "$T/c.wav")" = $(((5400 - 3700) * 16))
 	CONF="$T/empty.conf"
 
+	name="snippet: the README's tracker.conf, copied as it is, is accepted and its leads apply"
+	README=$(dirname "$0")/../README.md
+	python3 -c 'import sys
+s = open(sys.argv[1]).read()
+b = s.index("```ini", s.index("## tracker.conf")) + 7
+sys.stdout.write(s[b:s.index("```", b)])' "$README" >"$T/readme.conf"
+	check grep -q "^lead_in_ms = 2000" "$T/readme.conf"
+	CONF="$T/readme.conf"
+	run 0 snippet --db "$W" "$id" --out "$T/r.wav" &&
+		check test "$(soxi -s "$T/r.wav")" = $(((6200 - 2000) * 16))
+	CONF="$T/empty.conf"
+
 	name="snippet: a call without a recording is an error that says so"
 	idn=$(sentence_id "$W" call-norec 1)
 	run 1 snippet --db "$W" "$idn" --out "$T/n.wav" &&
