@@ -55,7 +55,9 @@ int audio_snippet_read(const char *path, const struct audio_region *r,
 void audio_snippet_free(struct audio_snippet *s);
 
 /* Writes the snippet as a 16-bit PCM WAV file (a temporary name, then renamed: never a
- * half file). Errors: "PATH: why". */
+ * half file). A path that is a pipe, a device or a link (/dev/stdout) of the user's or
+ * root's is written into instead, never replaced; one of someone else's is replaced, not
+ * followed. Errors: "PATH: why". */
 int audio_snippet_write_wav(const struct audio_snippet *s, const char *path,
 			    char *err, size_t errlen);
 

@@ -557,6 +557,24 @@ static void test_snippet_errors(void)
 	CHECK(strstr(err, "no channel 2") != NULL);
 }
 
+/* The bytes of a file (owned by the caller), NULL when it cannot be read. */
+static char *slurp(const char *path, size_t *n)
+{
+	FILE *f = fopen(path, "rb");
+	char *b = NULL;
+	long len;
+
+	*n = 0;
+	if (!f)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
+		b = malloc((size_t)len + 1);
+		*n = fread(b, 1, (size_t)len, f);
+	}
+	fclose(f);
+	return b;
+}
+
 static void test_export(void)
 {
 	struct audio_region r = { 3000, 4000, 2000, 1000, AUDIO_MIX };
@@ -585,6 +603,82 @@ static void test_export(void)
 	TEST("export: an unwritable place says the path and why");
 	CHECK(audio_export_wav(src, &r, "/proc/no/such/dir/x.wav", err, sizeof(err)) == -1);
 	CHECK(strstr(err, "/proc/no") != NULL);
+
+	TEST("export: a link is written through, a pipe is written into: neither is replaced "
+	     "by a plain file (as /dev/stdout or /dev/null would have been)");
+	{
+		const char *target = tpath("exported/target.wav"), *link = tpath("exported/link.wav");
+		const char *fifo = tpath("exported/pipe.wav"), *got = tpath("exported/from-pipe.wav");
+		const char *plain = tpath("exported/plain.wav");
+		char *a = NULL, *b = NULL;
+		struct stat sb;
+		size_t na = 0, nb = 0;
+		pid_t pid;
+		FILE *f;
+
+		CHECK(audio_export_wav(src, &r, plain, err, sizeof(err)) == 0);
+		f = fopen(target, "w");
+		fputs("old", f);
+		fclose(f);
+		CHECK(symlink(target, link) == 0);
+		CHECK_MSG(audio_export_wav(src, &r, link, err, sizeof(err)) == 0, "%s", err);
+		CHECK(lstat(link, &sb) == 0 && S_ISLNK(sb.st_mode));
+		a = slurp(plain, &na);
+		b = slurp(target, &nb);
+		CHECK(a && b && na == nb && na > 44 && memcmp(a, b, na) == 0);
+		free(b);
+		b = NULL;
+
+		CHECK(mkfifo(fifo, 0644) == 0);
+		pid = fork();
+		if (pid == 0) {
+			/* the reader: what comes down the pipe goes to a file */
+			char buf[4096];
+			int in = open(fifo, O_RDONLY), out = open(got, O_WRONLY | O_CREAT |
+								 O_TRUNC, 0644);
+			ssize_t k;
+
+			while (in >= 0 && (k = read(in, buf, sizeof(buf))) > 0)
+				if (write(out, buf, (size_t)k) != k)
+					break;
+			_exit(0);
+		}
+		CHECK_MSG(audio_export_wav(src, &r, fifo, err, sizeof(err)) == 0, "%s", err);
+		CHECK(lstat(fifo, &sb) == 0 && S_ISFIFO(sb.st_mode));
+		if (pid > 0) {
+			int st, i;
+
+			for (i = 0; i < 100 && waitpid(pid, &st, WNOHANG) == 0; i++)
+				sleep_ms(20);
+			if (i == 100) {
+				kill(pid, SIGKILL);
+				waitpid(pid, &st, 0);
+			}
+		}
+		b = slurp(got, &nb);
+		CHECK(a && b && na == nb && memcmp(a, b, na) == 0);
+		free(a);
+		free(b);
+		CHECK_INT(count_tmp_files(tpath("exported")), 0);
+
+		/* a link someone else left (in /tmp, at the fallback path) is not followed */
+		{
+			const char *victim = tpath("exported/victim.txt");
+			const char *trap = tpath("exported/trap.wav");
+
+			f = fopen(victim, "w");
+			fputs("keep", f);
+			fclose(f);
+			CHECK(symlink(victim, trap) == 0);
+			if (lchown(trap, 12345, 12345) == 0) {
+				CHECK(audio_export_wav(src, &r, trap, err, sizeof(err)) == 0);
+				CHECK(lstat(trap, &sb) == 0 && S_ISREG(sb.st_mode));
+				b = slurp(victim, &nb);
+				CHECK(b && nb == 4 && !memcmp(b, "keep", 4));
+				free(b);
+			}
+		}
+	}
 
 	TEST("export: the fallback path names the sentence, in TMPDIR");
 	setenv("TMPDIR", "/some/where", 1);

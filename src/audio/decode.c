@@ -303,16 +303,86 @@ int audio_mkdirs_for(const char *path, char *err, size_t errlen)
 	return 0;
 }
 
+/* Copies the file at from into the existing path (a pipe, a terminal, a device),
+ * opened for writing as it is: never replaced. */
+static int copy_into(const char *from, const char *path, char *err, size_t errlen)
+{
+	char buf[65536];
+	struct stat sb;
+	int in, out, rc = 0;
+	ssize_t n;
+
+	in = open(from, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return errf(err, errlen, "%s: %s", from, strerror(errno));
+	/* a plain file behind a link is written over from its start */
+	out = open(path, O_WRONLY | O_CLOEXEC |
+		   (stat(path, &sb) == 0 && S_ISREG(sb.st_mode) ? O_TRUNC : 0));
+	if (out < 0) {
+		rc = errf(err, errlen, "%s: %s", path, strerror(errno));
+		close(in);
+		return rc;
+	}
+	while (rc == 0 && (n = read(in, buf, sizeof(buf))) != 0) {
+		char *p = buf;
+
+		if (n < 0) {
+			if (errno != EINTR)
+				rc = errf(err, errlen, "%s: %s", from, strerror(errno));
+			continue;
+		}
+		while (n > 0) {
+			ssize_t w = write(out, p, (size_t)n);
+
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0) {
+				rc = errf(err, errlen, "%s: %s", path, strerror(w < 0 ? errno : EIO));
+				break;
+			}
+			p += w;
+			n -= w;
+		}
+	}
+	if (close(out) != 0 && rc == 0)
+		rc = errf(err, errlen, "%s: %s", path, strerror(errno));
+	close(in);
+	return rc;
+}
+
 int audio_write_file(const char *path, int format, int rate, const int16_t *samples,
 		     size_t frames, double vbr_quality, const atomic_int *cancel,
 		     char *err, size_t errlen)
 {
 	static atomic_uint counter;
+	struct stat sb;
 	SF_INFO info;
 	SNDFILE *f;
 	char *tmp;
 	size_t done = 0;
 
+	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+		return errf(err, errlen, "%s: %s", path, strerror(EISDIR));
+	if (lstat(path, &sb) == 0 && !S_ISREG(sb.st_mode) &&
+	    (sb.st_uid == geteuid() || sb.st_uid == 0)) {
+		/* /dev/stdout (a link to a pipe, a terminal or the file the shell opened), a
+		 * pipe, /dev/null, a link: written into, never renamed over, which would put
+		 * a plain file in place of the device or the link. Only ours or root's: one
+		 * that someone else put in a shared folder such as /tmp is replaced as a
+		 * plain file would be, not followed. */
+		const char *dir = getenv("TMPDIR");
+		int rc;
+
+		tmp = xasprintf("%s/tracker-%ld-%u.out", dir && *dir ? dir : "/tmp",
+				(long)getpid(), atomic_fetch_add(&counter, 1));
+		rc = audio_write_file(tmp, format, rate, samples, frames, vbr_quality, cancel,
+				      err, errlen);
+		if (rc == 0)
+			rc = copy_into(tmp, path, err, errlen);
+		unlink(tmp);
+		free(tmp);
+		return rc;
+	}
 	if (audio_mkdirs_for(path, err, errlen) != 0)
 		return -1;
 	tmp = xasprintf("%s.tmp-%ld-%u", path, (long)getpid(),

@@ -41,7 +41,8 @@ const char *audio_read_why(SNDFILE *f);
 int16_t audio_f2s(float x);
 
 /* Writes 16-bit mono samples to a new file of the given libsndfile format under a
- * temporary name in path's folder (created when missing) and renames it to path. Writes
+ * temporary name in path's folder (created when missing) and renames it to path; a path
+ * that is a pipe, a device or a link gets the file's bytes written into it instead. Writes
  * in chunks (one large Vorbis write crashes libsndfile). cancel may be NULL. */
 int audio_write_file(const char *path, int format, int rate, const int16_t *samples,
 		     size_t frames, double vbr_quality, const atomic_int *cancel,
