@@ -205,12 +205,14 @@ const char *audio_state_name(int state);
 
 /* One sentence to speak. */
 struct audio_demo_line {
-	int party;		/* party index in the call: picks the voice */
+	int party;		/* picks the voice (audio_demo_voice): the call's
+				 * recording gives even ones to men, odd ones to women */
 	int start_ms, end_ms;	/* its slot */
 	const char *text;	/* (borrowed) */
 };
 
-/* The espeak-ng voice of a party index ("en-us+m3", "en+f3", ...). Static string. */
+/* The espeak-ng voice of a voice index: a man's for even ones ("en-us+m3", "en-us+m1",
+ * ...), a woman's for odd ones ("en+f3", "en+f2", ...). Static string. */
 const char *audio_demo_voice(int party);
 
 /* Renders lines into an Ogg Vorbis file at out_path, duration_ms long (at least the last

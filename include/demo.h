@@ -33,6 +33,12 @@ struct demo_report {
 int demo_generate(store *st, const struct demo_options *o, struct demo_report *rep,
 		  char *err, size_t errlen);
 
+/* 1 when the first word of name is a woman's first name in the phrase material (its
+ * rule first_name.female), else 0; the demo's recordings give such a person a woman's
+ * voice. The material is read once, on first use; 0 for every name when it cannot be.
+ * Thread-safe. */
+int demo_name_is_female(const char *name);
+
 /* The folder of the phrase material: $TRACKER_ASSETS/demo, else the build's assets/demo,
  * else assets/demo next to the executable. Returns a static string. */
 const char *demo_assets_dir(void);

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "demo.h"
 #include "internal.h"
 #include "xmalloc.h"
 
@@ -38,6 +39,19 @@ static int party_of(const struct store_call *c, const struct store_sentence *s)
 	return s->side;
 }
 
+/* The voice of each party (an index for audio_demo_voice, whose even voices are men's and
+ * odd ones women's): a woman's for a woman's name, a man's otherwise, no two alike in a
+ * call of up to 8 people. */
+static void party_voices(const struct store_call *c, int *voice, size_t n)
+{
+	int women = 0, men = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		voice[i] = i < c->n_parties && demo_name_is_female(c->party_names[i]) ?
+			   1 + 2 * women++ : 2 * men++;
+}
+
 /* 1 when path is in the folder where the demo workspace's recordings are made. */
 static int is_demo_recording(store *st, const char *path)
 {
@@ -57,13 +71,16 @@ static int render_call(store *st, const struct store_call *c, const atomic_int *
 	struct audio_demo_line *lines;
 	size_t n = 0, i;
 	char why[512];
-	int rc;
+	int voice[16], rc;
 
 	if (store_call_sentences(st, c->id, &s, &n, err, errlen) != 0)
 		return -1;
 	lines = xcalloc(n ? n : 1, sizeof(*lines));
+	party_voices(c, voice, sizeof(voice) / sizeof(voice[0]));
 	for (i = 0; i < n; i++) {
-		lines[i].party = party_of(c, &s[i]);
+		int p = party_of(c, &s[i]);
+
+		lines[i].party = p >= 0 && p < (int)(sizeof(voice) / sizeof(voice[0])) ? voice[p] : p;
 		lines[i].start_ms = s[i].start_ms;
 		lines[i].end_ms = s[i].end_ms;
 		lines[i].text = s[i].text;

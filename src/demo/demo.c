@@ -5,6 +5,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +33,11 @@
 
 /* A concept is said at most this many times in one call. */
 #define MAX_SAID	3
+
+static int cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
 
 /* ---------------------------------------------------------------- assets folder */
 
@@ -68,6 +74,43 @@ const char *demo_assets_dir(void)
 	return buf;
 }
 
+/* ---------------------------------------------------------------- women's names */
+
+static pthread_once_t female_once = PTHREAD_ONCE_INIT;
+static char **female;		/* sorted */
+static size_t n_female;
+
+static void load_female(void)
+{
+	struct demo_gram *g = NULL;
+	char err[512];
+	if (demo_gram_load(demo_assets_dir(), &g, err, sizeof(err)))
+		return;
+	int r = demo_gram_rule(g, "first_name.female");
+	size_t n = r < 0 ? 0 : demo_gram_alts(g, r);
+	female = xcalloc(n ? n : 1, sizeof(*female));
+	for (size_t i = 0; i < n; i++)
+		female[n_female++] = xstrdup(demo_gram_raw(g, r, i));
+	qsort(female, n_female, sizeof(*female), cmp_strp);
+	demo_gram_free(g);
+}
+
+int demo_name_is_female(const char *name)
+{
+	char first[64];
+	size_t l;
+	const char *key = first;
+	if (!name)
+		return 0;
+	l = strcspn(name, " ");
+	if (l == 0 || l >= sizeof(first))
+		return 0;
+	memcpy(first, name, l);
+	first[l] = '\0';
+	pthread_once(&female_once, load_female);
+	return n_female && bsearch(&key, female, n_female, sizeof(*female), cmp_strp) != NULL;
+}
+
 /* ---------------------------------------------------------------- per-call state */
 
 struct party {
@@ -99,11 +142,6 @@ struct planned {
 	double at;		/* share of the body done when it comes; <0 open, >1 close */
 	int rule;
 };
-
-static int cmp_strp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
 
 struct asr_pair {
 	char *from, *to;
@@ -1000,14 +1038,21 @@ static int time_and_split(struct call *c, struct store_sentence_in **rows, size_
 /* What a call's recording holds (who says what, when, and its length), folded to 32 bits
  * (FNV-1a). It names the recording, so that a recordings folder kept from another
  * workspace (another seed, other phrase material) never passes off its call of the same
- * id as this one's: a recording is reused only when it says the same. */
-static uint32_t speech_hash(const struct store_sentence_in *rows, size_t n, int64_t duration)
+ * id as this one's: a recording is reused only when it says the same. The people's names
+ * count too: they pick the voices. */
+static uint32_t speech_hash(const struct call *c, const struct store_sentence_in *rows,
+			    size_t n, int64_t duration)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
 	char num[64];
 	int l = snprintf(num, sizeof(num), "%lld;", (long long)duration);
 	for (int k = 0; k < l; k++)
 		h = (h ^ (unsigned char)num[k]) * 0x100000001b3ULL;
+	for (int p = 0; p < c->n_parties; p++) {
+		for (const char *t = c->parties[p].full; *t; t++)
+			h = (h ^ (unsigned char)*t) * 0x100000001b3ULL;
+		h = (h ^ ';') * 0x100000001b3ULL;
+	}
 	for (size_t i = 0; i < n; i++) {
 		l = snprintf(num, sizeof(num), "%d,%d,%d,", rows[i].party, rows[i].start_ms,
 			     rows[i].end_ms);
@@ -1306,7 +1351,7 @@ int demo_generate(store *st, const struct demo_options *o, struct demo_report *r
 		}
 		if (o->audio_dir)
 			snprintf(audio, sizeof(audio), "%s/%s-%08x.ogg", o->audio_dir, ext_id,
-				 speech_hash(rows, n_rows, duration));
+				 speech_hash(&c, rows, n_rows, duration));
 		struct store_call_in in = {
 			.ext_id = ext_id,
 			.title = title,
