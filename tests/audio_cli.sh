@@ -77,6 +77,14 @@ if run 0 import --db "$W" "$T/calls.json"; then
 		sox "$T/rec.wav" -t raw "$T/want.raw" trim 32000s 67200s
 		sox "$T/s.wav" -t raw "$T/got.raw"
 		check cmp -s "$T/want.raw" "$T/got.raw"
+		name="snippet: to standard output the WAV goes alone, the note to standard error"
+		"$TRACKER" --config "$CONF" snippet --db "$W" "$id" --out /dev/stdout --lead-in 2000 \
+			--lead-out 1000 >"$T/so.wav" 2>"$T/so.err" </dev/null
+		check cmp -s "$T/so.wav" "$T/s.wav"
+		check grep -q "call call-rec" "$T/so.err"
+		name="snippet: a lead beyond a minute is refused, not wrapped around"
+		run 2 snippet --db "$W" "$id" --out "$T/s2.wav" --lead-in 3000000000 &&
+			check grep -q "take 0 to 60000 milliseconds" "$T/err"
 	fi
 
 	name="snippet: leads are clamped at the start and the end of the recording"

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "audio.h"
 #include "opts.h"
@@ -63,8 +65,8 @@ static int run_snippet(struct cli *c, int argc, char **argv)
 	free(pos);
 	if (!out || !*out)
 		return cli_usage_error(c, "--out FILE is needed (where to write the WAV)");
-	if (lead_in < -1 || lead_out < -1)
-		return cli_usage_error(c, "--lead-in and --lead-out take milliseconds (0 or more)");
+	if (lead_in < -1 || lead_out < -1 || lead_in > 60000 || lead_out > 60000)
+		return cli_usage_error(c, "--lead-in and --lead-out take 0 to 60000 milliseconds");
 
 	st = cli_store(c);
 	if (!st)
@@ -94,8 +96,12 @@ static int run_snippet(struct cli *c, int argc, char **argv)
 		call = NULL;
 	clock_text(snip->start_ms, a, sizeof(a));
 	clock_text(snip->end_ms, b, sizeof(b));
-	printf("%s: call %s, %s-%s (%.1f s)\n", out, call ? call->ext_id : "?", a, b,
-	       (double)snip->frames / snip->rate);
+	/* what was written, on standard error when the sound went to standard output */
+	struct stat so, sf;
+	FILE *say = fstat(STDOUT_FILENO, &so) == 0 && stat(out, &sf) == 0 &&
+		    so.st_dev == sf.st_dev && so.st_ino == sf.st_ino ? stderr : stdout;
+	fprintf(say, "%s: call %s, %s-%s (%.1f s)\n", out, call ? call->ext_id : "?", a, b,
+		(double)snip->frames / snip->rate);
 	rc = CLI_OK;
 out:
 	store_calls_free(call, call ? 1 : 0);
