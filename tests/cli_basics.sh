@@ -190,6 +190,12 @@ T_LAST="(cd here && tracker calls)"
 rc_is 0
 same_as calls
 
+case_ "demo: tracker.conf's seed is taken whole, however large"
+printf '[demo]\nseed = 9999999999999999999\ncalls = 3\n' >"$TMP/seed.conf"
+run demo --config "$TMP/seed.conf" --db "$TMP/seed.db" --audio none
+rc_is 0
+out_has "demo: 3 calls"
+
 case_ "global options: --db wins over the configuration"
 printf '[workspace]\npath = other.db\n' >"$TMP/o.conf"
 run calls --config "$TMP/o.conf" --db "$W"

@@ -305,7 +305,8 @@ static void test_errors(void)
 	config_free(&c);
 
 	TEST("errors: bad values say what is allowed");
-	bad("demo", "calls = many", "demo calls must be a whole number from 1 to 1000000, not 'many'");
+	bad("demo", "calls = many", "demo calls must be a whole number from 1 to 100000, not 'many'");
+	bad("demo", "calls = 200000", "demo calls must be a whole number from 1 to 100000, not '200000'");
 	bad("demo", "calls = 0", "not '0'");
 	bad("demo", "calls = 12abc", "not '12abc'");
 	bad("demo", "seed = -", "demo seed must be a whole number");

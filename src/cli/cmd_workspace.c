@@ -1,5 +1,6 @@
 /* Workspace commands: demo, import, calls, show. */
 #include <cjson/cJSON.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,7 +98,8 @@ static void drop_new_workspace(struct cli *c)
 
 static int run_demo(struct cli *c, int argc, char **argv)
 {
-	long calls = c->cfg.demo_calls, seed = (long)c->cfg.demo_seed;
+	/* the seed: --seed's, else tracker.conf's (which may take all 64 bits) */
+	long calls = c->cfg.demo_calls, seed = LONG_MIN;
 	const char *labels = NULL, *audio = "lazy";
 	char **pos;
 	int npos;
@@ -115,7 +117,7 @@ static int run_demo(struct cli *c, int argc, char **argv)
 	free(pos);
 	if (calls < 1 || calls > 100000)
 		return cli_usage_error(c, "--calls must be 1 to 100000");
-	if (seed < 0)
+	if (seed < 0 && seed != LONG_MIN)
 		return cli_usage_error(c, "--seed must not be negative");
 	if (strcmp(audio, "none") && strcmp(audio, "lazy") && strcmp(audio, "all"))
 		return cli_usage_error(c, "--audio is none, lazy or all, not '%s'", audio);
@@ -149,7 +151,7 @@ static int run_demo(struct cli *c, int argc, char **argv)
 	}
 	struct progress pg = {"generating calls", 0};
 	struct demo_options o = {
-		.calls = (int)calls, .seed = (uint64_t)seed, .anchor_unix = (int64_t)time(NULL),
+		.calls = (int)calls, .seed = seed == LONG_MIN ? c->cfg.demo_seed : (uint64_t)seed, .anchor_unix = (int64_t)time(NULL),
 		.assets = NULL, .labels = labels, .audio_dir = audio_dir,
 		.progress = show_progress, .progress_ctx = &pg,
 	};

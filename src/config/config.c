@@ -115,8 +115,8 @@ static int handler(void *user, const char *section, const char *name, const char
 		free(c->workspace);
 		c->workspace = resolve(p->dir, value);
 	} else if (IS("demo", "calls")) {
-		if (int_value(value, 1, 1000000, &n) < 0)
-			BAD("demo calls must be a whole number from 1 to 1000000, not '%s'", value);
+		if (int_value(value, 1, 100000, &n) < 0)
+			BAD("demo calls must be a whole number from 1 to 100000, not '%s'", value);
 		c->demo_calls = (int)n;
 	} else if (IS("demo", "seed")) {
 		char *end;
