@@ -78,7 +78,7 @@ if run 0 import --db "$W" "$T/calls.json"; then
 		sox "$T/s.wav" -t raw "$T/got.raw"
 		check cmp -s "$T/want.raw" "$T/got.raw"
 		name="snippet: to standard output the WAV goes alone, the note to standard error"
-		"$TRACKER" --config "$CONF" snippet --db "$W" "$id" --out /dev/stdout --lead-in 2000 \
+		"$TRACKER" --config "$CONF" snippet --db "$W" "$id" --out /proc/self/fd/1 --lead-in 2000 \
 			--lead-out 1000 >"$T/so.wav" 2>"$T/so.err" </dev/null
 		check cmp -s "$T/so.wav" "$T/s.wav"
 		check grep -q "call call-rec" "$T/so.err"
