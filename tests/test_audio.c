@@ -1685,7 +1685,9 @@ static void test_demo_store(void)
 	CHECK_MSG(rc == 0, "%s", err);
 	CHECK_MSG(made >= 2, "made %zu", made);
 	CHECK_INT(prog[1], prog[2]);
-	CHECK_INT(prog[0], prog[2] + 1);
+	/* a start and the end at least; recordings two threads finish together may be
+	 * reported at once */
+	CHECK_MSG(prog[0] >= 2 && prog[0] <= prog[2] + 1, "%zu reports of %zu", prog[0], prog[2]);
 	CHECK(store_call_get_id(st, q[0], &c, err, sizeof(err)) == 0 && c);
 	if (c)
 		CHECK_INT(c->audio_ok, 1);
