@@ -132,11 +132,18 @@ check wait_re narrow "Precision +[0-9]+%" 60
 screen narrow >"$W/overview80.txt"
 check grep -qE "^ Discount asks · model version 2 · a draft, not published \(v1 is live\)( · from [0-9]+ YES and [0-9]+ NO tags)? *$" \
 	"$W/overview80.txt"
-# a cut row ends in an ellipsis, never in half a word
-check python3 - "$W/overview80.txt" <<'EOF'
-import sys
+# a cut row ends in an ellipsis, never in half a word: a row as wide as the screen is a
+# surfaced sentence whole, or ends in "…"
+tracker overview --db "$WS" "$ID" --json >"$W/overview80.json"
+check python3 - "$W/overview80.txt" "$W/overview80.json" <<'EOF'
+import json, re, sys
 rows = [l.rstrip("\n") for l in open(sys.argv[1], encoding="utf-8")]
-cut = [l for l in rows if len(l) == 80 and not l.endswith("…") and not l.endswith(" ")]
+texts = [s["text"] for s in json.load(open(sys.argv[2]))["samples"]]
+def whole(l):
+    m = re.match(r"^[ ▸]+[0-9]+\. +[0-9.]+  (.*)$", l)
+    return m is not None and m.group(1) in texts
+cut = [l for l in rows if len(l) == 80 and not l.endswith("…") and not l.endswith(" ")
+       and not whole(l)]
 sys.exit("cut without an ellipsis: %r" % cut if cut else 0)
 EOF
 
