@@ -22,6 +22,8 @@
 #define DEFAULT_CALLS	600
 #define MAX_PARTIES	4
 #define INTERNAL_SHARE	0.12
+#define ROSTER		8	/* people of our company in each team: every call of the team has
+				 * its company side from them, as a sales team's calls do */
 
 /* Speech timing: what espeak-ng at about 165 words a minute takes for a sentence. */
 #define MS_PER_CHAR	62
@@ -162,6 +164,8 @@ struct gen {
 	size_t asr_from[27];	/* asr entries of letter c are [asr_from[c], asr_from[c + 1]) */
 	char **names;		/* capitalised words of names, sorted */
 	size_t n_names;
+	struct party *roster;	/* ROSTER people a team, team by team (alternatives of @team) */
+	size_t n_teams;
 };
 
 struct call {
@@ -808,6 +812,55 @@ static int cmp_slot(const void *a, const void *b)
 	return (x->t > y->t) - (x->t < y->t);
 }
 
+/* The people of our company, ROSTER a team, from their own stream of the seed: no two
+ * share a first name, so that a name in a call says who it is. */
+static void make_roster(struct gen *gen, uint64_t seed)
+{
+	struct demo_rng r;
+	gen->n_teams = demo_gram_alts(gen->g, gen->r_team);
+	size_t n = gen->n_teams * ROSTER;
+	gen->roster = xcalloc(n, sizeof(*gen->roster));
+	demo_rng_seed(&r, seed, 0x7ea3);
+	for (size_t i = 0; i < n; i++) {
+		struct party *p = &gen->roster[i];
+		int again, tries = 0;
+		do {
+			snprintf(p->first, sizeof(p->first), "%s",
+				 demo_gram_pick_raw(gen->g, gen->r_first, &r));
+			again = 0;
+			for (size_t j = 0; j < i; j++)
+				again |= !strcmp(gen->roster[j].first, p->first);
+		} while (again && ++tries < 1000);
+		snprintf(p->full, sizeof(p->full), "%s %s", p->first,
+			 demo_gram_pick_raw(gen->g, gen->r_last, &r));
+		p->side = STORE_COMPANY;
+	}
+}
+
+/* Our company's side of a call are people of its team: each party drawn for it becomes
+ * the team's person its drawn name points to, another one when that first name is taken
+ * in the call. */
+static void use_roster(struct call *c, size_t team)
+{
+	const struct party *roster = c->gen->roster + team * ROSTER;
+	for (int i = 0; i < c->n_company; i++) {
+		struct party *p = &c->parties[i];
+		uint64_t h = 1469598103934665603ull;
+		for (const char *q = p->full; *q; q++)
+			h = (h ^ (unsigned char)*q) * 1099511628211ull;
+		for (int k = 0; k < ROSTER; k++) {
+			const struct party *r = &roster[(h + (uint64_t)k) % ROSTER];
+			int taken = 0;
+			for (int j = 0; j < c->n_parties; j++)
+				taken |= j != i && !strcmp(c->parties[j].first, r->first);
+			if (!taken) {
+				*p = *r;
+				break;
+			}
+		}
+	}
+}
+
 static void pick_parties(struct call *c)
 {
 	struct gen *gen = c->gen;
@@ -1100,6 +1153,7 @@ static void gen_free(struct gen *gen)
 	for (size_t i = 0; i < gen->n_names; i++)
 		free(gen->names[i]);
 	free(gen->names);
+	free(gen->roster);
 }
 
 static int gen_init(struct gen *gen, const struct demo_gram *g, char *err, size_t errlen)
@@ -1279,6 +1333,7 @@ int demo_generate(store *st, const struct demo_options *o, struct demo_report *r
 	opened = lf != NULL;
 	rep->concepts = demo_gram_concepts(g);
 	slots = plan_dates(&gen, o->seed, anchor, n_calls);
+	make_roster(&gen, o->seed);
 
 	unsigned width = 4;
 	for (int n = n_calls; n >= 10000 && width < 10; n /= 10)
@@ -1312,7 +1367,12 @@ int demo_generate(store *st, const struct demo_options *o, struct demo_report *r
 		snprintf(ext_id, sizeof(ext_id), "call-%0*d", (int)(width & 15), i + 1);
 		expand_plain(&c, c.internal ? gen.r_title_internal : gen.r_title[stage],
 			     title, sizeof(title));
-		snprintf(team, sizeof(team), "%s", demo_gram_pick_raw(g, gen.r_team, &c.rng));
+		const char *team_raw = demo_gram_pick_raw(g, gen.r_team, &c.rng);
+		snprintf(team, sizeof(team), "%s", team_raw);
+		size_t ti = 0;
+		while (ti + 1 < gen.n_teams && demo_gram_raw(g, gen.r_team, ti) != team_raw)
+			ti++;
+		use_roster(&c, ti);
 		int lo, hi;
 		region_hours(demo_gram_raw(g, gen.r_region, (size_t)slots[i].region),
 			     region, sizeof(region), &lo, &hi);
