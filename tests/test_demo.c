@@ -636,6 +636,30 @@ static void test_default_workspace(void)
 	CHECK(ok_parties);
 	CHECK_MSG(internal >= 30 && internal <= 120, "%zu internal calls", internal);
 
+	TEST("demo: each team's calls have our side from a few people of the team, each on "
+	     "many calls");
+	{
+		struct strset people = {0}, pairs = {0};
+		for (size_t i = 0; i < w.n_calls; i++) {
+			const struct store_call *c = &w.calls[i];
+			const char *team = meta(c, "team");
+			for (size_t p = 0; p < c->n_parties; p++) {
+				if (c->party_sides[p] != STORE_COMPANY || !team)
+					continue;
+				char key[512];
+				snprintf(key, sizeof(key), "%s\t%s", team, c->party_names[p]);
+				strset_add(&people, c->party_names[p]);
+				strset_add(&pairs, key);
+			}
+		}
+		/* 600 calls, 5 teams: 40 people, none in two teams */
+		CHECK_MSG(people.n >= 10 && people.n <= 60, "%zu people of our company", people.n);
+		CHECK_MSG(pairs.n == people.n, "%zu people, %zu team memberships", people.n,
+			  pairs.n);
+		strset_free(&people);
+		strset_free(&pairs);
+	}
+
 	TEST("demo: calls start in the 12 months before the anchor");
 	int ok_dates = 1;
 	int64_t lo = INT64_MAX, hi = 0;
