@@ -236,6 +236,8 @@ check test "$(json 'j["tags"]["yes"]+j["tags"]["no"]' <"$W/overview.json")" = 99
 step "activate: past 12 months by default, with progress, then the results"
 keys app a
 check wait_for app "Upcoming calls and the past 12 months"
+check wait_re app "Enter start +q back"
+check test "$(screen app | grep -c "Esc cancel")" = 0
 keys app Enter
 check wait_re app "Active on upcoming calls and the past 12 months: [0-9]+ detections" 120
 check wait_for app "Results"
@@ -279,7 +281,8 @@ step "publish: the draft set against what is live on the same calls before Enter
 check wait_for app "Draft: the same model, with edited settings"
 check wait_re app "The edited settings cover [0-9]+ calls?: 0 more and [0-9]+ fewer than the [0-9]+ covered now."
 check wait_re app "Publishing stores [0-9]+ detections? \([0-9]+ now\)"
-check wait_re app "Enter publish +Esc cancel"
+check wait_re app "Enter publish +q back"
+check test "$(screen app | grep -c "Esc cancel")" = 0
 want=$(tracker compare --db "$WS" 1 --json | json 'j["draft"]["detections"]')
 keys app Enter
 check wait_for app "Published: $want detection"

@@ -280,6 +280,16 @@ static int activate_key(void *state, struct tui *app, const struct tui_event *ev
 	return TUI_PASS;
 }
 
+/* The footer: while scoring runs, Esc cancels it and nothing else acts; before, q goes
+ * back (Esc would do the same, so it is not offered twice). */
+static int activate_offers(void *state, int action)
+{
+	struct activate *v = state;
+	if (v->job)
+		return action == ACT_CANCEL ? 2 : action == ACT_HELP ? 1 : 0;
+	return action == ACT_CANCEL ? 0 : 1;
+}
+
 static const char *const activate_contexts[] = {"activate", NULL};
 static const char *const publish_contexts[] = {"publish", NULL};
 
@@ -290,6 +300,7 @@ const struct screen_ops screen_activate = {
 	.draw = activate_draw,
 	.key = activate_key,
 	.close = activate_close,
+	.offers = activate_offers,
 };
 
 /* The same screen publishing an active tracker's draft (struct activate_arg with
@@ -301,4 +312,5 @@ const struct screen_ops screen_publish = {
 	.draw = activate_draw,
 	.key = activate_key,
 	.close = activate_close,
+	.offers = activate_offers,
 };
