@@ -54,7 +54,7 @@ check wait_for app "$TARGET"
 screen app -e >"$W/small.ans"
 check attr "$W/small.ans" bold "$TARGET"
 $T resize-window -t app -x 150 -y 45
-check wait_re app "^ Security review · round 1 · item 1 of 25 .* YES 0  NO 0  NOT SURE 0 *$"
+check wait_re app "^ Security review · round 1 · item 1 of 25 .* all tags: YES 0  NO 0  NOT SURE 0 *$"
 settled app
 screen app -e >"$W/big.ans"
 check attr "$W/big.ans" bold "$TARGET"
@@ -222,11 +222,11 @@ check tracker examples --db "$WS" "$LONG" add "That's way more than we budgeted 
 start narrow 80x24 -- --db "$WS"
 check wait_for narrow "Pricing objection r…"
 keys narrow End t
-check wait_re narrow "^ Pricing objection.*… · round 1 · item 1 of 25 · 0/25 tagged +Y 0  N 0  \? 0 *$"
+check wait_re narrow "^ Pricing obj[a-z ]*… · round 1 · item 1 of 25 · 0/25 tagged +all: Y 0  N 0  \? 0 *$"
 keys narrow y y y y y y y y y y y n n n n n n n n n n n
-check wait_re narrow "^ Pricing objection.*… · round 1 · item 23 of 25 · 22/25 tagged +Y 11  N 11  \? 0 *$"
+check wait_re narrow "^ Pricing obj[a-z ]*… · round 1 · item 23 of 25 · 22/25 tagged +all: Y 11  N 11  \? 0 *$"
 $T resize-window -t narrow -x 120 -y 30
-check wait_re narrow "^ Pricing objection raised by the customer · round 1 · item 23 of 25 · 22/25 tagged +YES 11  NO 11  NOT SURE 0 *$"
+check wait_re narrow "^ Pricing objection raised by the customer · round 1 · item 23 of 25 · 22/25 tagged +all tags: YES 11  NO 11  NOT SURE 0 *$"
 
 step "80x24: help that does not fit says how many rows are below, and scrolls to them"
 keys narrow '?'

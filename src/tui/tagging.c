@@ -298,10 +298,11 @@ static void tagging_draw(void *state, struct tui *app)
 	/* Where the round stands always shows in full: on a narrow terminal the counts get
 	 * shorter, then the name gives way (with an ellipsis), then the counts go. */
 	int pw = tui_width(prog), nw = tui_width(g->name);
-	snprintf(right, sizeof(right), "YES %lld  NO %lld  NOT SURE %lld ", (long long)g->yes,
-		 (long long)g->no, (long long)g->unsure);
+	/* the tracker's tags in all rounds, said apart from this round's progress */
+	snprintf(right, sizeof(right), "all tags: YES %lld  NO %lld  NOT SURE %lld ",
+		 (long long)g->yes, (long long)g->no, (long long)g->unsure);
 	if (1 + nw + pw + 1 + tui_width(right) > w)
-		snprintf(right, sizeof(right), "Y %lld  N %lld  ? %lld ", (long long)g->yes,
+		snprintf(right, sizeof(right), "all: Y %lld  N %lld  ? %lld ", (long long)g->yes,
 			 (long long)g->no, (long long)g->unsure);
 	int rw = tui_width(right);
 	if (1 + (nw < MIN_NAME_COLS ? nw : MIN_NAME_COLS) + pw + 1 + rw > w)
