@@ -62,7 +62,7 @@ static int strip_globals(int argc, char **argv, const char **db, const char **co
 		if (!ended && !strcmp(a, "--")) {
 			ended = 1;
 			/* before the command word it only ends the global options */
-			if (out > 1 || i == 0)
+			if (out > 1)
 				argv[out++] = argv[i];
 			continue;
 		}

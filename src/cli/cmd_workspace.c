@@ -151,7 +151,8 @@ static int run_demo(struct cli *c, int argc, char **argv)
 	}
 	struct progress pg = {"generating calls", 0};
 	struct demo_options o = {
-		.calls = (int)calls, .seed = seed == LONG_MIN ? c->cfg.demo_seed : (uint64_t)seed, .anchor_unix = (int64_t)time(NULL),
+		.calls = (int)calls, .seed = seed == LONG_MIN ? c->cfg.demo_seed : (uint64_t)seed,
+		.anchor_unix = (int64_t)time(NULL),
 		.assets = NULL, .labels = labels, .audio_dir = audio_dir,
 		.progress = show_progress, .progress_ctx = &pg,
 	};

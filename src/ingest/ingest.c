@@ -603,8 +603,8 @@ static int ms_field(const cJSON *v, const char *key, const struct src *S, const 
 	if (v->valuedouble < 0)
 		FAIL("%s: call %s: transcript[%zu]%s: negative time: %s is %.15g", where, id, k, at,
 		     key, v->valuedouble);
-	FAIL("%s: call %s: transcript[%zu]%s: time %s = %.15g is out of range (at most 2000000000 ms, about 23 days)", where, id, k,
-	     at, key, v->valuedouble);
+	FAIL("%s: call %s: transcript[%zu]%s: time %s = %.15g is out of range (at most "
+	     "2000000000 ms, about 23 days)", where, id, k, at, key, v->valuedouble);
 }
 
 /* The line of the first byte of s[0, n) that is not valid UTF-8. */
