@@ -186,6 +186,10 @@ struct store_summary {
 	int64_t trackers, active_trackers;
 };
 int store_summary_get(store *st, struct store_summary *out, char *err, size_t errlen);
+/* A number that changes when another connection (another process, or the app's worker)
+ * commits a change to the workspace, and not for this one's own: a screen showing the
+ * workspace knows when to read it again. */
+int store_data_version(store *st, int64_t *v, char *err, size_t errlen);
 
 /* Distinct metadata keys of the workspace, and the values of one key with the number of
  * calls that have each. Free keys with store_strings_free, values with store_kvs_free

@@ -1278,6 +1278,30 @@ static void test_matching(void)
 	store_close(st);
 }
 
+static void test_data_version(void)
+{
+	char err[1024];
+	store *a = open_ws("version.db"), *b = open_ws("version.db");
+	int64_t a0, a1, a2, b0, b1;
+	int64_t id;
+	struct store_settings s = {.name = "version", .scope = STORE_SCOPE_EXTERNAL};
+
+	TEST("data version: moves for another connection's commit, not for one's own");
+	CHECK_INT(store_data_version(a, &a0, err, sizeof(err)), 0);
+	CHECK_INT(store_data_version(b, &b0, err, sizeof(err)), 0);
+	CHECK_INT(store_begin(b, err, sizeof(err)), 0);
+	CHECK_INT(store_tracker_create(b, &s, &id, err, sizeof(err)), 0);
+	CHECK_INT(store_commit(b, err, sizeof(err)), 0);
+	CHECK_INT(store_data_version(a, &a1, err, sizeof(err)), 0);
+	CHECK_INT(store_data_version(b, &b1, err, sizeof(err)), 0);
+	CHECK(a1 != a0);
+	CHECK(b1 == b0);
+	CHECK_INT(store_data_version(a, &a2, err, sizeof(err)), 0);
+	CHECK(a2 == a1);	/* nothing new since */
+	store_close(a);
+	store_close(b);
+}
+
 int main(void)
 {
 	test_tmp_setup("test_store");
@@ -1288,6 +1312,7 @@ int main(void)
 	test_rounds();
 	test_models();
 	test_matching();
+	test_data_version();
 	test_tmp_cleanup();
 	return test_report("test_store");
 }

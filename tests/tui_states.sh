@@ -99,6 +99,11 @@ step "home with a draft: edited settings wait in the details as draft settings"
 check tracker edit --db "$WS" "$ID" --part first:9 >/dev/null
 keys home C-l
 check wait_for home "Draft settings: Said by the customer · external calls · first 9 minutes"
+step "home: a tracker made or deleted from the command line shows so without a key"
+check tracker create --db "$WS" --name "Made elsewhere" >/dev/null
+check wait_for home "Made elsewhere"
+check tracker delete --db "$WS" "Made elsewhere" >/dev/null
+check wait_gone home "Made elsewhere"
 check wait_re home "^ Said by the customer · external calls · anytime in the call"
 step "80 columns: details too long for a row wrap onto a second, whole"
 check tracker edit --db "$WS" "$ID" --filter "team=Customer Success" --filter "team=Enterprise East" \

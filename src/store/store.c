@@ -1095,6 +1095,22 @@ static int64_t scalar(store *st, const char *sql, int *ok)
 	return v;
 }
 
+int store_data_version(store *st, int64_t *v, char *err, size_t errlen)
+{
+	sqlite3_stmt *q = store_prep(st, "PRAGMA data_version", err, errlen);
+	if (!q)
+		return -1;
+	int rc = sqlite3_step(q);
+	if (rc != SQLITE_ROW) {
+		store_fail(st, "data version", err, errlen);
+		sqlite3_finalize(q);
+		return -1;
+	}
+	*v = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	return 0;
+}
+
 int store_summary_get(store *st, struct store_summary *o, char *err, size_t errlen)
 {
 	int ok = 1;

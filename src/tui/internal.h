@@ -135,6 +135,9 @@ struct screen_ops {
 	/* How much an action means in the screen's state now, for the footer: 0 nothing
 	 * (left out), 1 as usual, 2 it matters now (shown first). NULL: 1 for every one. */
 	int (*offers)(void *state, int action);
+	/* 1 when the screen reads the workspace again (ACT_RELOAD) as soon as another process
+	 * changes it: what it shows is the workspace as it is now */
+	int follows;
 };
 
 struct screen {

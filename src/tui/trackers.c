@@ -458,4 +458,5 @@ const struct screen_ops screen_trackers = {
 	.key = trackers_key,
 	.close = trackers_close,
 	.offers = trackers_offers,
+	.follows = 1,
 };

@@ -442,6 +442,20 @@ static int react(struct tui *app, int r)
 	return app->depth == 0;
 }
 
+/* Reads the workspace again on the top screen when another process has changed it and
+ * the screen follows it (not while a question waits for its answer). */
+static void follow_workspace(struct tui *app, int64_t *seen, int *have)
+{
+	int64_t v;
+	char err[256];
+	if (store_data_version(app->st, &v, err, sizeof(err)) != 0)
+		return;
+	if (*have && v != *seen && app->depth && !app->confirm[0] && tui_top(app)->ops->follows)
+		react(app, deliver(app, tui_top(app), ACT_RELOAD, 0) & ~TUI_POP);
+	*seen = v;
+	*have = 1;
+}
+
 /* The driver's own handling of global actions a screen passed on. Returns 1 to quit. */
 static int global_action(struct tui *app, int action)
 {
@@ -645,6 +659,8 @@ int tui_run(const struct config *cfg, const char *db)
 
 	struct worker_snapshot ws;
 	unsigned finished_seen = 0;
+	int64_t data_version = 0;
+	int have_version = 0;	/* the workspace as the screens last read it */
 	int index_seen = 0, first = 1, keyed = 0, last_key = 0;
 	rc = 0;
 	for (;;) {
@@ -683,8 +699,10 @@ int tui_run(const struct config *cfg, const char *db)
 		int key = read_key();
 		if (got_signal)
 			break;
-		if (!key)
+		if (!key) {
+			follow_workspace(&app, &data_version, &have_version);
 			continue;
+		}
 		if (key == KEYFN(KEY_RESIZE)) {
 			clearok(curscr, TRUE);
 			continue;
