@@ -123,8 +123,44 @@ check test "$(grep -c 'Enter open\|p play' "$W/footer.txt")" = 0
 keys app / C-u Enter
 check wait_for app "$D detections in $DC calls, newest call first"
 check wait_re app " m rates"
+
+# late_call ID HOURS: a call of Enterprise East HOURS after the newest one, with a
+# discount ask, imported by another process
+late_call() {
+	python3 -c 'import datetime, json, subprocess, sys
+T, WS, cid, hours = sys.argv[1:5]
+calls = json.loads(subprocess.run([T, "calls", "--json", "--db", WS], check=True,
+                                  capture_output=True, text=True).stdout)
+last = max(datetime.datetime.strptime(c["started"], "%Y-%m-%dT%H:%M:%SZ") for c in calls)
+t = last + datetime.timedelta(hours=int(hours))
+lines = [("p1", "Thanks for joining, shall we look at the agenda?"),
+         ("p2", "Can you give us a discount if we sign this quarter?")]
+print(json.dumps({"id": cid, "title": "Globex late call", "started": t.strftime("%Y-%m-%dT%H:%M:%SZ"),
+    "scope": "external", "language": "en", "meta": {"team": "Enterprise East", "deal_stage": "Negotiation"},
+    "parties": [{"id": "p1", "name": "Dana Reyes", "affiliation": "company"},
+                {"id": "p2", "name": "Lee Park", "affiliation": "customer"}],
+    "transcript": [{"speaker": s, "start_ms": 5000 * k, "end_ms": 5000 * k + 4000, "text": x}
+                   for k, (s, x) in enumerate(lines)]}))' "$TRACKER" "$WS" "$1" "$2" >"$W/$1.jsonl" &&
+	tracker import --db "$WS" "$W/$1.jsonl" >/dev/null
+}
+step "results: a call imported meanwhile shows without a key; the selected call stays selected"
+settled app
+SEL=$(screen app | grep '^▸')
+check test -n "$SEL"
+check late_call late-1 1
+check wait_for app "$((D + 1)) detections in $((DC + 1)) calls, newest call first"
+check wait_re app "^  [0-9-]+ +late-1 "
+check test "$(screen app | grep '^▸')" = "$SEL"
 keys app m
 check wait_for app "1 week moved in the last 12: Enterprise East up in week $WEEK"
+step "rates: a call imported meanwhile shows without a key, on the same row"
+check wait_re app "^▸ $WEEK +Enterprise East +$((CALLS + 1)) +$((DET + 1)) "
+keys app Down
+check wait_re app "^▸ $PWEEK "
+check late_call late-2 2
+check wait_re app "^  $WEEK +Enterprise East +$((CALLS + 2)) +$((DET + 2)) "
+check wait_re app "^▸ $PWEEK "
+keys app Home
 keys app q
 keys app q
 check wait_for app "Discount asks"

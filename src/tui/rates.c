@@ -236,10 +236,24 @@ static int rates_key(void *state, struct tui *app, const struct tui_event *ev)
 {
 	struct rates *s = state;
 	switch (ev->action) {
-	case ACT_RELOAD:
-		if (load(s, app) < 0)
-			return TUI_POP;
-		return TUI_REDRAW;
+	case ACT_RELOAD: {
+		/* the same week and segment stay selected as rows come */
+		char *week = NULL, *seg = NULL;
+		if (s->list.n) {
+			const struct store_rate_row *r = &s->r[s->order[s->list.sel]];
+			week = xstrdup(r->week);
+			seg = xstrdup(r->segment);
+		}
+		int rc = load(s, app);
+		for (int i = 0; week && i < s->list.n; i++) {
+			const struct store_rate_row *r = &s->r[s->order[i]];
+			if (!strcmp(r->week, week) && !strcmp(r->segment, seg))
+				s->list.sel = i;
+		}
+		free(week);
+		free(seg);
+		return rc < 0 ? TUI_POP : TUI_REDRAW;
+	}
 	case ACT_JOB_DONE:
 		return TUI_NONE;
 	case ACT_SEGMENT:
@@ -275,4 +289,5 @@ const struct screen_ops screen_rates = {
 	.key = rates_key,
 	.close = rates_close,
 	.offers = rates_offers,
+	.follows = 1,
 };

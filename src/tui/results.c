@@ -287,9 +287,15 @@ static int results_key(void *state, struct tui *app, const struct tui_event *ev)
 		return TUI_REDRAW;
 	}
 	switch (ev->action) {
-	case ACT_RELOAD:
+	case ACT_RELOAD: {
+		/* the same call stays selected when calls come or go around it */
+		int64_t call = r->n_shown ? r->c[r->shown[r->list.sel]].call : 0;
 		load(r, app);
+		for (size_t i = 0; call && i < r->n_shown; i++)
+			if (r->c[r->shown[i]].call == call)
+				r->list.sel = (int)i;
 		return TUI_REDRAW;
+	}
 	case ACT_JOB_DONE:
 		return TUI_NONE;
 	case ACT_SEARCH:
@@ -357,4 +363,5 @@ const struct screen_ops screen_results = {
 	.key = results_key,
 	.close = results_close,
 	.offers = results_offers,
+	.follows = 1,
 };
