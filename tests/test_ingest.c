@@ -1038,14 +1038,48 @@ static void test_import_bad(void)
 		p = write_file("cut.json", text);
 		free(text);
 		CHECK_INT(import1(st, p, &rep, err, sizeof(err)), -1);
-		snprintf(want, sizeof(want), "%s:3: call cut: JSON syntax error", p);
-		CHECK_MSG(!strncmp(err, want, strlen(want)), "%s", err);
+		snprintf(want, sizeof(want), "%s:3: call cut: JSON syntax error: the text ends too soon", p);
+		CHECK_STR(err, want);
+		/* cut after a comma, with no line end: cJSON names the last character then */
+		text = xasprintf("%s\n{\"id\": \"cut2\", \"started\": \"2026-03-02\",", good1);
+		p = write_file("cut.jsonl", text);
+		free(text);
+		CHECK_INT(import1(st, p, &rep, err, sizeof(err)), -1);
+		snprintf(want, sizeof(want), "%s:2: call cut2: JSON syntax error: the text ends too soon", p);
+		CHECK_STR(err, want);
+		/* a string with an escaped quote, still open at the end */
+		p = write_file("cut-string.jsonl", "{\"id\": \"cut3\", \"title\": \"the \\\"big\\\" d");
+		CHECK_INT(import1(st, p, &rep, err, sizeof(err)), -1);
+		snprintf(want, sizeof(want), "%s:1: call cut3: JSON syntax error: the text ends too soon", p);
+		CHECK_STR(err, want);
+		/* a wrong last character is named, not taken for a cut */
+		p = write_file("bad-last.jsonl", "{\"id\": \"bad\"]");
+		CHECK_INT(import1(st, p, &rep, err, sizeof(err)), -1);
+		snprintf(want, sizeof(want), "%s:1: call bad: JSON syntax error near ']'", p);
+		CHECK_STR(err, want);
 		text = xasprintf("[\n  %s\n", good1);
 		p = write_file("unclosed.json", text);
 		free(text);
 		CHECK_INT(import1(st, p, &rep, err, sizeof(err)), -1);
 		CHECK_HAS(err, "no closing ']'");
 		CHECK_INT(count_calls(st), calls0);
+	}
+
+	TEST("import: an empty file holds no calls, in either format, as an empty list does");
+	{
+		const char *names[] = {"empty.json", "blank.json", "empty.jsonl", "list.json"};
+		const char *texts[] = {"", "\xef\xbb\xbf \n\n", "", " [ ]\n"};
+		for (int i = 0; i < 4; i++) {
+			p = write_file(names[i], texts[i]);
+			memset(&rep, 0, sizeof(rep));
+			CHECK_MSG(import1(st, p, &rep, err, sizeof(err)) == 0, "%s: %s", names[i], err);
+			CHECK_INT(rep.calls, 0);
+		}
+		CHECK_INT(count_calls(st), calls0);
+		p = write_file("open.json", "[\n");
+		CHECK_INT(import1(st, p, &rep, err, sizeof(err)), -1);
+		snprintf(want, sizeof(want), "%s:2: JSON syntax error: the list of calls has no closing ']'", p);
+		CHECK_STR(err, want);
 	}
 
 	TEST("import json: text after the calls is an error");

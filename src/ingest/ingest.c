@@ -879,6 +879,37 @@ static int syntax_error(const char *file, const char *text, const char *obj, con
 			const char *end, char *err, size_t errlen)
 {
 	char ex[32], who[96];
+	/* Nothing but blanks from where cJSON stopped: the text was cut short. cJSON names
+	 * the last character when it ran out of text; with a blank more it would stop past
+	 * it then, and on that character when it is the mistake. */
+	const char *rest = at;
+	while (rest < end && isspace((unsigned char)*rest))
+		rest++;
+	int cut = rest >= end;
+	/* a string still open when the text ends: cJSON names its start */
+	if (!cut && at > obj && at < end && at[-1] == '"') {
+		int open = 0, opened_at = 0;
+		for (const char *c = obj; c < end; c++) {
+			if (c == at)
+				opened_at = open;
+			if (*c == '\\' && open)
+				c++;
+			else if (*c == '"')
+				open = !open;
+		}
+		cut = opened_at && open;
+	}
+	if (!cut && at == end - 1 && at > obj) {
+		size_t n = (size_t)(end - obj);
+		char *more = xmalloc(n + 1);
+		memcpy(more, obj, n);
+		more[n] = ' ';
+		const char *stop = NULL;
+		cJSON *o = cJSON_ParseWithLengthOpts(more, n + 1, &stop, 0);
+		cut = !o && stop && stop >= more + n;
+		cJSON_Delete(o);
+		free(more);
+	}
 	/* cJSON may stop past the bad token, on the blank after it: name the token. */
 	while (at > obj && at <= end && (at == end || isspace((unsigned char)*at)) &&
 	       isspace((unsigned char)at[-1]))
@@ -887,7 +918,7 @@ static int syntax_error(const char *file, const char *text, const char *obj, con
 		at--;
 	near(at, end, ex, sizeof(ex));
 	id_of_broken(obj, at, who, sizeof(who));
-	if (at >= end || !*ex)
+	if (cut || at >= end || !*ex)
 		return errf(err, errlen, "%s:%d: %sJSON syntax error: the text ends too soon", file,
 			    line_of(text, at), who);
 	return errf(err, errlen, "%s:%d: %sJSON syntax error near '%s'", file, line_of(text, at),
@@ -959,10 +990,7 @@ static int import_json(store *st, const char *file, struct ingest_report *rep,
 	int array = p < end && *p == '[';
 	if (array)
 		p = jw_ws(p + 1, end);
-	if (p >= end) {
-		errf(err, errlen, "%s:%d: no calls in the file", file, line_of(text, p));
-		goto out;
-	}
+	/* An empty file holds no calls, as an empty list or an empty .jsonl does. */
 	while (p < end) {
 		if (array && *p == ']') {
 			p++;
