@@ -189,7 +189,7 @@ check test -n "$P"
 check test -n "$R"
 check test "$P" = "$(json 'round(j["precision"]*100)' <"$W/overview.json")"
 check test "$R" = "$(json 'round(j["recall"]*100)' <"$W/overview.json")"
-check grep -q "of 10 detections, about" "$W/overview.txt"
+check grep -q "of every 10 detections, about" "$W/overview.txt"
 check grep -q "Surfaced sentences: 0 of 20 right" "$W/overview.txt"
 check test "$(json 'j["model_version"]' <"$W/overview.json")" = 1
 

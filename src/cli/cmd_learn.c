@@ -563,7 +563,7 @@ static int run_overview(struct cli *c, int argc, char **argv)
 			printf("estimated precision %.0f%% (%.0f-%.0f%%), hit rate %.0f%% (%.0f-%.0f%%)\n",
 			       o->precision * 100, o->precision_lo * 100, o->precision_hi * 100,
 			       o->recall * 100, o->recall_lo * 100, o->recall_hi * 100);
-			printf("of 10 detections about %.0f are right; it finds about %.0f of every 10 "
+			printf("of every 10 detections about %.0f are right; it finds about %.0f of every 10 "
 			       "times the concept is said\n", o->precision * 10, o->recall * 10);
 		} else {
 			printf("%s\n", o->estimate_note ? o->estimate_note : "too few tags for estimates yet");

@@ -220,7 +220,7 @@ static void overview_draw(void *state, struct tui *app)
 		tui_pct(o->precision_hi, c, sizeof(c));
 		snprintf(line, sizeof(line), " Precision %4s  (%s–%s)", a, b, c);
 		int x = tui_put(y, 0, w, line, tui_color(app, C_ACCENT), 0);
-		snprintf(line, sizeof(line), "of 10 detections, about %.0f are right",
+		snprintf(line, sizeof(line), "of every 10 detections, about %.0f are right",
 			 o->precision * 10);
 		tui_put(y++, x < 28 ? 28 : x + 2, w - 28, line, A_NORMAL, 0);
 		tui_pct(o->recall, a, sizeof(a));
