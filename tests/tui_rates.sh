@@ -56,6 +56,16 @@ check wait_re app "^▸ $OLDEST "
 keys app Home
 check wait_re app "^▸ $WEEK "
 
+step "rates: b cycles the key; a key is named in words (deal stage), as the settings do"
+for _ in 1 2 3 4; do
+	screen app | grep -q "by deal stage" && break
+	keys app b
+	settled app
+done
+check wait_for app "Discount asks · detection rate per week · by deal stage"
+check wait_re app "^ +Week +Deal stage +Calls"
+check wait_for app "By deal stage."
+check test "$(screen app | grep -c deal_stage)" = 0
 step "rates: b cycles the key to all calls; the same week moved there"
 ACALLS=$(row "$W/all.json" "" "$WEEK" calls)
 ADET=$(row "$W/all.json" "" "$WEEK" calls_detected)

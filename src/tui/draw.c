@@ -306,6 +306,16 @@ void tui_pct(double x, char *buf, size_t len)
 		snprintf(buf, len, "%.0f%%", x * 100);
 }
 
+void tui_key_label(const char *key, int capital, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", key);
+	for (char *p = buf; *p; p++)
+		if (*p == '_')
+			*p = ' ';
+	if (capital && buf[0] >= 'a' && buf[0] <= 'z')
+		buf[0] = (char)(buf[0] - 'a' + 'A');
+}
+
 const char *tui_meta(const struct store_call *c, const char *key)
 {
 	for (size_t i = 0; c && i < c->n_meta; i++)

@@ -248,6 +248,8 @@ void tui_date(const char *iso, int64_t unix_s, char *buf, size_t len);
 void tui_thousands(int64_t v, char *buf, size_t len);
 /* "90%" or "–" for NAN. */
 void tui_pct(double x, char *buf, size_t len);
+/* A metadata key as words: "deal_stage" as "Deal stage" (capital) or "deal stage". */
+void tui_key_label(const char *key, int capital, char *buf, size_t len);
 /* Value of a call's metadata key, or "". */
 const char *tui_meta(const struct store_call *c, const char *key);
 

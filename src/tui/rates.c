@@ -171,7 +171,14 @@ static void rates_draw(void *state, struct tui *app)
 	struct rates *s = state;
 	int y = app->body_top, w = app->cols, bottom = app->body_top + app->body_rows;
 	char line[600];
-	const char *by = s->by < s->nkeys ? s->keys[s->by] : "all calls";
+	char by[128], column[128];
+	if (s->by < s->nkeys) {
+		tui_key_label(s->keys[s->by], 0, by, sizeof(by));
+		tui_key_label(s->keys[s->by], 1, column, sizeof(column));
+	} else {
+		snprintf(by, sizeof(by), "all calls");
+		snprintf(column, sizeof(column), "Segment");
+	}
 	snprintf(line, sizeof(line), " %s · detection rate per week · by %s", s->name, by);
 	tui_put(y++, 0, w, line, A_BOLD, 0);
 	if (!s->active) {
@@ -197,7 +204,7 @@ static void rates_draw(void *state, struct tui *app)
 		seg_w = 8;
 	int x = COL_SEG + seg_w + 1;
 	tui_put(y, COL_WEEK, 9, "Week", A_UNDERLINE, 0);
-	tui_put(y, COL_SEG, seg_w, s->by < s->nkeys ? by : "Segment", A_UNDERLINE, 0);
+	tui_put(y, COL_SEG, seg_w, column, A_UNDERLINE, 0);
 	tui_put(y, x, 6, " Calls", A_UNDERLINE, 0);
 	tui_put(y, x + 7, 8, "Detected", A_UNDERLINE, 0);
 	tui_put(y, x + 16, 5, " Rate", A_UNDERLINE, 0);
@@ -265,7 +272,10 @@ static int rates_key(void *state, struct tui *app, const struct tui_event *ev)
 		s->list.sel = s->list.top = 0;
 		if (load(s, app) < 0)
 			return TUI_POP;
-		tui_info(app, "By %s.", s->by < s->nkeys ? s->keys[s->by] : "all calls");
+		char by[128] = "all calls";
+		if (s->by < s->nkeys)
+			tui_key_label(s->keys[s->by], 0, by, sizeof(by));
+		tui_info(app, "By %s.", by);
 		return TUI_REDRAW;
 	}
 	return TUI_PASS;

@@ -237,16 +237,6 @@ static int hidden(const struct settings_form *f, int i)
 	return f->f[i].kind == F_MINUTES && f->s.part == STORE_PART_ANYTIME;
 }
 
-static void key_label(const char *key, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s", key);
-	for (char *p = buf; *p; p++)
-		if (*p == '_')
-			*p = ' ';
-	if (buf[0] >= 'a' && buf[0] <= 'z')
-		buf[0] = (char)(buf[0] - 'a' + 'A');
-}
-
 static void filter_text(const struct settings_form *f, const char *key, char *buf, size_t len)
 {
 	struct sbuf b = {0};
@@ -318,7 +308,7 @@ static void settings_draw(void *state, struct tui *app)
 				     focused);
 			break;
 		case F_FILTER:
-			key_label(f->keys[fl->key], label, sizeof(label));
+			tui_key_label(f->keys[fl->key], 1, label, sizeof(label));
 			tui_put(y, lx, vx - lx, label, la, 0);
 			filter_text(f, f->keys[fl->key], line, sizeof(line));
 			{
