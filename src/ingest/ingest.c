@@ -1251,7 +1251,7 @@ static int import_vtt(store *st, const char *file, struct ingest_report *rep,
 
 	/* The sidecar NAME.meta.json adds id, title, started, scope, meta, parties, audio. */
 	const char *dot = strrchr(file, '.');
-	side = xasprintf("%.*s.meta.json", (int)(dot - file), file);
+	side = xasprintf("%.*s.meta.json", dot ? (int)(dot - file) : (int)strlen(file), file);
 	struct stat sb;
 	const char *base = strrchr(file, '/');
 	base = base ? base + 1 : file;
