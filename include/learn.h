@@ -40,8 +40,9 @@ typedef struct learn_index learn_index;
 int learn_index_update(store *st, learn_progress_fn progress, void *ctx,
 		       volatile int *cancel, char *err, size_t errlen);
 
-/* Loads the stored index (updating it first when sentences are missing from it). *out
- * is owned by the caller: learn_index_free. */
+/* Loads the stored index (updating it first when sentences are missing from it). On a
+ * workspace opened read-only (store_readonly) an index that would need updating is built
+ * in memory for this use, and not saved. *out is owned by the caller: learn_index_free. */
 int learn_index_load(store *st, learn_index **out, learn_progress_fn progress, void *ctx,
 		     volatile int *cancel, char *err, size_t errlen);
 void learn_index_free(learn_index *ix);

@@ -44,9 +44,22 @@ struct store_kv {
 /* ---------------------------------------------------------------- opening */
 
 /* Opens (creating if missing) the workspace at path, turns on WAL, foreign keys and a
- * busy timeout, and migrates the schema forward. *out is owned by the caller. */
+ * busy timeout, and migrates the schema forward. *out is owned by the caller.
+ *
+ * A workspace that exists but cannot be written (the file, or its folder where the -wal
+ * and -shm files go, or one of those files) opens read-only: nothing is written at open,
+ * everything reads, and every change fails with "PATH is read-only (why), so nothing can
+ * be changed in it". One that would need its schema upgraded cannot be opened read-only:
+ * the error says to open it once with write access. */
 int store_open(const char *path, store **out, char *err, size_t errlen);
 void store_close(store *st);
+
+/* Why the workspace was opened read-only ("you may not write the file", "it is on a
+ * read-only file system", ...), or NULL when it can be changed. */
+const char *store_readonly(const store *st);
+/* 0 when the workspace can be changed; -1 with the read-only message in err when not.
+ * store_begin checks it, and a change made outside a transaction fails with it too. */
+int store_writable(const store *st, char *err, size_t errlen);
 
 /* The schema version this build writes (PRAGMA user_version). */
 int store_schema_version(void);

@@ -120,7 +120,7 @@ run calls --db "$TMP/text.db"
 rc_is 1
 err_has "$TMP/text.db: not a tracker workspace"
 
-case_ "workspace: one that cannot be written is not called 'not a tracker workspace'"
+case_ "workspace: one that cannot be written opens for reading, and is not called 'not a tracker workspace'"
 # a folder nobody may write, holding a workspace nobody may write; root writes anyway, so
 # the command runs as nobody when the suite runs as root
 mkdir "$TMP/ro"
@@ -133,10 +133,15 @@ as_nobody=
 T_LAST="tracker list --db $TMP/ro/w.db (read-only)"
 $as_nobody "$TRACKER" list --db "$TMP/ro/w.db" >"$OUT" 2>"$ERR" </dev/null
 RC=$?
+rc_is 0
+out_has "no trackers yet"
+err_is_empty
+T_LAST="tracker create --db $TMP/ro/w.db --name X (read-only)"
+$as_nobody "$TRACKER" create --db "$TMP/ro/w.db" --name X >"$OUT" 2>"$ERR" </dev/null
+RC=$?
 rc_is 1
 err_lacks "not a tracker workspace"
-err_has "$TMP/ro/w.db: cannot open the workspace: attempt to write a readonly database"
-err_has "check the permissions of the file and its folder"
+err_has "tracker: $TMP/ro/w.db is read-only (you may not write the file), so nothing can be changed in it"
 chmod 755 "$TMP/ro"
 chmod 700 "$TMP"
 

@@ -198,6 +198,12 @@ store *cli_store(struct cli *c)
 		fprintf(stderr, "tracker: %s\n", err);
 		return NULL;
 	}
+	if (c->cmd && c->cmd->writes && store_writable(c->st, err, sizeof(err)) < 0) {
+		fprintf(stderr, "tracker: %s\n", err);
+		store_close(c->st);
+		c->st = NULL;
+		return NULL;
+	}
 	return c->st;
 }
 

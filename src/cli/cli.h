@@ -25,10 +25,13 @@ struct cli_command {
 	const char *usage;	/* the usage block printed by --help and on usage errors */
 	const char *summary;	/* one line for `tracker --help` */
 	int creates;		/* may make a new workspace; others need one that exists */
+	int writes;		/* always changes the workspace: refused on a read-only one */
 };
 
 /* Opens the workspace and returns it, or prints the error and returns NULL. Only a
- * command marked `creates` makes a new one; for the others a missing file is an error. */
+ * command marked `creates` makes a new one; for the others a missing file is an error.
+ * A workspace that cannot be written opens read-only, except for a command marked
+ * `writes`, which is refused at once with a message saying so. */
 store *cli_store(struct cli *c);
 
 /* Prints "tracker CMD: message" and the usage block to stderr; returns CLI_USAGE. */

@@ -191,6 +191,7 @@ const struct cli_command cli_cmd_round = {
 	"Shows the tracker's open round; when every item of the last round has a tag, builds\n"
 	"the next one. Each item is a sentence of the tracker's calls with 2 sentences of\n"
 	"context either side. Needs 5 examples.\n",
+	.writes = 1,
 };
 
 /* ------------------------------------------------------------------ tag */
@@ -385,6 +386,7 @@ const struct cli_command cli_cmd_tag = {
 	"\n"
 	"Tags sentences for the tracker, all or none. When the tags complete a round from\n"
 	"round 4 on, the model is rebuilt. NOT SURE tags are kept but not trained on.\n",
+	.writes = 1,
 };
 
 /* ------------------------------------------------------------------ train */
@@ -431,6 +433,7 @@ const struct cli_command cli_cmd_train = {
 	"\n"
 	"Builds a new model version from the examples and every YES/NO tag, with estimates\n"
 	"from 10 held-out splits by call. Before round 4 the model is provisional.\n",
+	.writes = 1,
 };
 
 /* ------------------------------------------------------------------ overview */
@@ -767,6 +770,7 @@ const struct cli_command cli_cmd_activate = {
 	"Publishes the tracker's model, scores the calls of the past N months (default 12)\n"
 	"and stores the detections; calls imported later are scored as they come. At most\n"
 	"100 trackers can be active. An active tracker changes through `tracker publish`.\n",
+	.writes = 1,
 };
 
 static int run_publish(struct cli *c, int argc, char **argv)
@@ -802,6 +806,7 @@ const struct cli_command cli_cmd_publish = {
 	"\n"
 	"After training more or editing an active tracker, its changes wait as a draft;\n"
 	"publish makes them live and scores its calls again.\n",
+	.writes = 1,
 };
 
 /* "model version 4 (precision 88%, hit rate 70%)" */
@@ -1430,4 +1435,5 @@ const struct cli_command cli_cmd_import_tracker = {
 	"\n"
 	"Creates a tracker from an export: its settings and examples, and the tags whose\n"
 	"sentence (same call id and text) is in this workspace. Prints the new id.\n",
+	.writes = 1,
 };

@@ -293,6 +293,7 @@ const struct cli_command cli_cmd_create = {
 	"must say it (default any); --scope: which calls (default external); --filter: call\n"
 	"metadata that must match (several values of one key: any of them); --part: the\n"
 	"whole call or its first/last N minutes. Then add 5+ examples with `tracker examples`.\n",
+	.writes = 1,
 };
 
 /* ------------------------------------------------------------------ edit */
@@ -370,6 +371,7 @@ const struct cli_command cli_cmd_edit = {
 	"\n"
 	"Changes the settings given (--filter replaces all filters). On an active tracker\n"
 	"the change is a draft until `tracker publish`.\n",
+	.writes = 1,
 };
 
 /* ------------------------------------------------------------------ delete */
@@ -406,6 +408,7 @@ const struct cli_command cli_cmd_delete = {
 	"usage: tracker delete TRACKER\n"
 	"\n"
 	"Deletes the tracker with its examples, rounds, tags, models and detections.\n",
+	.writes = 1,
 };
 
 /* ------------------------------------------------------------------ list */

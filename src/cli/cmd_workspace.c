@@ -217,6 +217,7 @@ const struct cli_command cli_cmd_demo = {
 	"\"SENTENCE_ID<TAB>CONCEPT\" a line. Recordings are synthesised when first played\n"
 	"(lazy, the default), all now (all), or never (none). The workspace must be new.\n",
 	.creates = 1,
+	.writes = 1,
 };
 
 /* ------------------------------------------------------------------ import */
@@ -291,6 +292,7 @@ const struct cli_command cli_cmd_import = {
 	"names FILE:LINE and the call, and nothing is imported. Active trackers score the\n"
 	"new calls.\n",
 	.creates = 1,
+	.writes = 1,
 };
 
 /* ------------------------------------------------------------------ calls */

@@ -362,7 +362,8 @@ static uint16_t *take_df(struct rbuf *b)
 	return t;
 }
 
-static int index_save(store *st, const struct learn_index *ix, char *err, size_t errlen)
+/* Appends the index as the store keeps it to b. */
+static void index_encode(const struct learn_index *ix, struct wbuf *b)
 {
 	struct header h = {
 		.magic = INDEX_MAGIC, .version = INDEX_VERSION, .n_vocab = ix->n_vocab,
@@ -371,34 +372,39 @@ static int index_save(store *st, const struct learn_index *ix, char *err, size_t
 		.vec_tokens = ix->vec_tokens, .vec_epoch = ix->vec_epoch,
 		.has_vectors = ix->vec != NULL,
 	};
-	struct wbuf b = {0};
 	size_t nv = ix->n_vocab, ns = (size_t)ix->max_id + 1;
-	put(&b, &h, sizeof(h));
-	put(&b, ix->words, ix->words_len);
-	put(&b, ix->word_off, nv * sizeof(uint32_t));
-	put(&b, ix->count, nv * sizeof(uint32_t));
-	put(&b, ix->stem, nv * sizeof(uint32_t));
-	put(&b, ix->gram_off, (nv + 1) * sizeof(uint32_t));
-	put(&b, ix->grams, ix->n_grams * sizeof(uint32_t));
-	put_df(&b, ix->df_stem);
-	put_df(&b, ix->df_pair);
-	put_df(&b, ix->df_gram);
+	put(b, &h, sizeof(h));
+	put(b, ix->words, ix->words_len);
+	put(b, ix->word_off, nv * sizeof(uint32_t));
+	put(b, ix->count, nv * sizeof(uint32_t));
+	put(b, ix->stem, nv * sizeof(uint32_t));
+	put(b, ix->gram_off, (nv + 1) * sizeof(uint32_t));
+	put(b, ix->grams, ix->n_grams * sizeof(uint32_t));
+	put_df(b, ix->df_stem);
+	put_df(b, ix->df_pair);
+	put_df(b, ix->df_gram);
 	if (ix->vec) {
-		put(&b, ix->vec, nv * (size_t)ix->dims * sizeof(float));
-		put(&b, ix->has_vec, nv);
-		put(&b, ix->sif, nv * sizeof(float));
-		put(&b, ix->common, (size_t)ix->dims * sizeof(float));
+		put(b, ix->vec, nv * (size_t)ix->dims * sizeof(float));
+		put(b, ix->has_vec, nv);
+		put(b, ix->sif, nv * sizeof(float));
+		put(b, ix->common, (size_t)ix->dims * sizeof(float));
 	}
-	put(&b, ix->tok_off, (ns + 1) * sizeof(uint64_t));
-	put(&b, ix->tok, ix->n_tok * sizeof(uint32_t));
-	put(&b, ix->call, ns * sizeof(uint32_t));
-	put(&b, ix->side, ns);
-	put(&b, ix->start_ms, ns * sizeof(int32_t));
-	put(&b, ix->norm_w, ns * sizeof(float));
-	put(&b, ix->norm_c, ns * sizeof(float));
-	put(&b, ix->norm_d, ns * sizeof(float));
-	put(&b, ix->cv, ns * sizeof(float));
-	put(&b, ix->texthash, ns * sizeof(uint32_t));
+	put(b, ix->tok_off, (ns + 1) * sizeof(uint64_t));
+	put(b, ix->tok, ix->n_tok * sizeof(uint32_t));
+	put(b, ix->call, ns * sizeof(uint32_t));
+	put(b, ix->side, ns);
+	put(b, ix->start_ms, ns * sizeof(int32_t));
+	put(b, ix->norm_w, ns * sizeof(float));
+	put(b, ix->norm_c, ns * sizeof(float));
+	put(b, ix->norm_d, ns * sizeof(float));
+	put(b, ix->cv, ns * sizeof(float));
+	put(b, ix->texthash, ns * sizeof(uint32_t));
+}
+
+static int index_save(store *st, const struct learn_index *ix, char *err, size_t errlen)
+{
+	struct wbuf b = {0};
+	index_encode(ix, &b);
 	int rc = store_blob_put(st, "learn.index", b.p, b.len, err, errlen);
 	free(b.p);
 	return rc;
@@ -448,21 +454,16 @@ static struct learn_index *index_empty(void)
 	return ix;
 }
 
-/* Reads the stored index; returns 1 when there is none (or it is from an older
- * layout), -1 on error. */
-static int index_read(store *st, struct learn_index **out, char *err, size_t errlen)
+/* Makes an index from its stored form; returns 1 when it is from an older layout, -1
+ * when it is damaged. */
+static int index_decode(const void *data, size_t len, struct learn_index **out, char *err,
+			size_t errlen)
 {
-	void *data;
-	size_t len;
 	*out = NULL;
-	int rc = store_blob_get(st, "learn.index", &data, &len, err, errlen);
-	if (rc)
-		return rc;
 	struct rbuf b = {data, len, 0, 0};
 	struct header *h = take(&b, sizeof(*h));
 	if (b.bad || h->magic != INDEX_MAGIC || h->version != INDEX_VERSION) {
 		free(h);
-		free(data);
 		return 1;
 	}
 	struct learn_index *ix = xcalloc(1, sizeof(*ix));
@@ -504,7 +505,6 @@ static int index_read(store *st, struct learn_index **out, char *err, size_t err
 	ix->alive = xcalloc(ns, 1);
 	int bad = b.bad;
 	free(h);
-	free(data);
 	if (bad) {
 		learn_index_free(ix);
 		return errf(err, errlen, "learn: the stored index is damaged; it will be rebuilt "
@@ -513,6 +513,21 @@ static int index_read(store *st, struct learn_index **out, char *err, size_t err
 	wmap_rebuild(ix);
 	*out = ix;
 	return 0;
+}
+
+/* Reads the stored index; returns 1 when there is none (or it is from an older
+ * layout), -1 on error. */
+static int index_read(store *st, struct learn_index **out, char *err, size_t errlen)
+{
+	void *data;
+	size_t len;
+	*out = NULL;
+	int rc = store_blob_get(st, "learn.index", &data, &len, err, errlen);
+	if (rc)
+		return rc;
+	rc = index_decode(data, len, out, err, errlen);
+	free(data);
+	return rc;
 }
 
 /* Marks which indexed sentences still exist: those inside a call's span. */
@@ -562,11 +577,14 @@ static int cancelled(volatile int *cancel, char *err, size_t errlen)
 	return 0;
 }
 
-int learn_index_update(store *st, learn_progress_fn progress, void *ctx, volatile int *cancel,
-		       char *err, size_t errlen)
+/* The stored index brought up to date with the workspace's sentences, in *out (NULL
+ * when it is up to date already), without saving it. */
+static int index_build(store *st, struct learn_index **out, learn_progress_fn progress,
+		       void *ctx, volatile int *cancel, char *err, size_t errlen)
 {
 	struct learn_index *ix = NULL;
 	struct store_summary sum;
+	*out = NULL;
 	int rc = index_read(st, &ix, err, errlen);
 	if (rc < 0)
 		return -1;
@@ -624,17 +642,58 @@ int learn_index_update(store *st, learn_progress_fn progress, void *ctx, volatil
 		progress(ctx, "sentence features", 0.5);
 	norms_sparse(ix, 1, ix->max_id);
 	norms_dense(ix, 1, ix->max_id);
-	if (progress)
-		progress(ctx, "saving the index", 0.9);
-	if (index_save(st, ix, err, errlen) < 0)
-		goto fail;
-	if (progress)
-		progress(ctx, "index ready", 1.0);
-	learn_index_free(ix);
+	*out = ix;
 	return 0;
 fail:
 	learn_index_free(ix);
 	return -1;
+}
+
+int learn_index_update(store *st, learn_progress_fn progress, void *ctx, volatile int *cancel,
+		       char *err, size_t errlen)
+{
+	struct learn_index *ix;
+	if (index_build(st, &ix, progress, ctx, cancel, err, errlen) < 0)
+		return -1;
+	if (!ix)
+		return 0;	/* nothing new */
+	if (progress)
+		progress(ctx, "saving the index", 0.9);
+	int rc = index_save(st, ix, err, errlen);
+	learn_index_free(ix);
+	if (rc < 0)
+		return -1;
+	if (progress)
+		progress(ctx, "index ready", 1.0);
+	return 0;
+}
+
+/* A workspace opened read-only whose stored index is missing, from an older layout or
+ * behind its sentences: the index is built in memory for this use and not kept. It goes
+ * through its stored form, so that it is the same as one read from a workspace that was
+ * brought up to date and saved. */
+static int index_build_unsaved(store *st, struct learn_index **out, learn_progress_fn progress,
+			       void *ctx, volatile int *cancel, char *err, size_t errlen)
+{
+	struct learn_index *ix;
+	*out = NULL;
+	if (progress)
+		progress(ctx, "indexing in memory (the workspace is read-only)", 0);
+	if (index_build(st, &ix, progress, ctx, cancel, err, errlen) < 0)
+		return -1;
+	if (!ix)
+		return index_read(st, out, err, errlen) == 0 ? 0 :
+		       errf(err, errlen, "learn: could not read the index");
+	struct wbuf b = {0};
+	index_encode(ix, &b);
+	learn_index_free(ix);
+	int rc = index_decode(b.p, b.len, out, err, errlen);
+	free(b.p);
+	if (rc != 0)
+		return errf(err, errlen, "learn: could not read the index just built");
+	if (progress)
+		progress(ctx, "index ready", 1.0);
+	return 0;
 }
 
 int learn_index_load(store *st, struct learn_index **out, learn_progress_fn progress, void *ctx,
@@ -650,10 +709,16 @@ int learn_index_load(store *st, struct learn_index **out, learn_progress_fn prog
 		return -1;
 	if (rc > 0 || sum.max_sentence > ix->max_id) {
 		learn_index_free(ix);
-		if (learn_index_update(st, progress, ctx, cancel, err, errlen) < 0)
-			return -1;
-		if (index_read(st, &ix, err, errlen) != 0)
-			return errf(err, errlen, "learn: could not read the index just built");
+		ix = NULL;
+		if (store_readonly(st)) {
+			if (index_build_unsaved(st, &ix, progress, ctx, cancel, err, errlen) < 0)
+				return -1;
+		} else {
+			if (learn_index_update(st, progress, ctx, cancel, err, errlen) < 0)
+				return -1;
+			if (index_read(st, &ix, err, errlen) != 0)
+				return errf(err, errlen, "learn: could not read the index just built");
+		}
 	}
 	if (mark_alive(st, ix, err, errlen) < 0) {
 		learn_index_free(ix);

@@ -18,6 +18,7 @@ enum {
 struct store {
 	sqlite3 *db;
 	char *path;
+	char *ro_why;			/* why it was opened read-only; NULL when writable */
 	int depth;			/* nesting of store_begin */
 	sqlite3_stmt *q[Q_COUNT];	/* cached statements, prepared on first use */
 	int64_t carried_tags, dropped_tags;	/* by the last store_call_put that replaced */

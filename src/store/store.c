@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "internal.h"
 #include "xmalloc.h"
@@ -205,14 +207,25 @@ static const char *hint(store *st)
 	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
 		return " (another tracker command or the app kept the workspace busy; nothing was "
 		       "written: try again when it is done)";
+	if (code == SQLITE_READONLY && st->ro_why)
+		return " (it can only be read as it is, and SQLite would have to write to read it: "
+		       "open it once with write access, or copy it somewhere you can write)";
 	if (code == SQLITE_READONLY)
 		return " (tracker writes the workspace file and, beside it, its -wal and -shm "
 		       "files: check the permissions of the file and its folder)";
 	return "";
 }
 
+/* 1 when the last error is a change refused because the workspace was opened read-only. */
+static int refused_readonly(store *st)
+{
+	return st && st->ro_why && st->db && (sqlite3_errcode(st->db) & 0xff) == SQLITE_READONLY;
+}
+
 int store_fail(store *st, const char *op, char *err, size_t errlen)
 {
+	if (refused_readonly(st))
+		return store_writable(st, err, errlen);
 	return errf(err, errlen, "store: %s: %s%s", op,
 		    st && st->db ? sqlite3_errmsg(st->db) : "no database", hint(st));
 }
@@ -244,7 +257,10 @@ int store_exec(store *st, const char *sql, char *err, size_t errlen)
 {
 	char *msg = NULL;
 	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		errf(err, errlen, "store: %s%s", msg ? msg : sqlite3_errmsg(st->db), hint(st));
+		if (refused_readonly(st))
+			store_writable(st, err, errlen);
+		else
+			errf(err, errlen, "store: %s%s", msg ? msg : sqlite3_errmsg(st->db), hint(st));
 		sqlite3_free(msg);
 		return -1;
 	}
@@ -361,6 +377,14 @@ static int migrate(store *st, char *err, size_t errlen)
 			    N_MIGRATIONS);
 	if (version == N_MIGRATIONS)
 		return 0;
+	if (st->ro_why && version == 0)
+		return errf(err, errlen, "%s: not a tracker workspace: it has no tracker tables, and it "
+			    "is read-only (%s)", st->path, st->ro_why);
+	if (st->ro_why)
+		return errf(err, errlen, "%s: the workspace was made by an older tracker (schema %d; "
+			    "this one needs %d) and is read-only (%s), so it cannot be upgraded: open "
+			    "it once with write access, which upgrades it, or copy it somewhere you "
+			    "can write", st->path, version, N_MIGRATIONS, st->ro_why);
 	/* Tables are rebuilt with foreign keys off, so that dropping the old one does not
 	 * cascade; the check before COMMIT proves nothing was left dangling. The pragma
 	 * only takes effect outside a transaction. */
@@ -399,21 +423,142 @@ fail:
 	return -1;
 }
 
+/* What stops writing path: "" when nothing does, else a phrase from errno, in buf. */
+static const char *cannot_write(const char *path, const char *what, char *buf, size_t cap)
+{
+	if (access(path, W_OK) == 0)
+		return "";
+	switch (errno) {
+	case EROFS:
+		snprintf(buf, cap, "it is on a read-only file system");
+		break;
+	case EACCES:
+		snprintf(buf, cap, "you may not write %s", what);
+		break;
+	case EPERM:
+		snprintf(buf, cap, "%s is marked immutable", what);
+		break;
+	default:
+		snprintf(buf, cap, "%s cannot be written: %s", what, strerror(errno));
+		break;
+	}
+	return buf;
+}
+
+/* Whether the workspace at path must be opened read-only: *why gets the reason (to
+ * free), or NULL when it can be written or is not there yet (it is made). *immutable is
+ * set when it is to be read as the file is, making nothing beside it (see below).
+ * Returns -1 with err set when it cannot be read: changes still in its -wal file that a
+ * reader cannot get at. */
+static int readonly_check(const char *path, char **why, int *immutable, char *err, size_t errlen)
+{
+	struct stat sb;
+	*why = NULL;
+	*immutable = 0;
+	if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
+		return 0;	/* made, or sqlite says what is wrong */
+	/* SQLite puts the -wal and -shm files beside the file a link leads to */
+	char *real = realpath(path, NULL), *dir;
+	const char *file = real ? real : path, *slash = strrchr(file, '/');
+	if (!slash)
+		dir = xstrdup(".");
+	else
+		dir = xstrndup(file, slash == file ? 1 : (size_t)(slash - file));
+	char *wal = xasprintf("%s-wal", file), *shm = xasprintf("%s-shm", file);
+	struct stat wst;
+	int has_wal = stat(wal, &wst) == 0, has_shm = access(shm, F_OK) == 0, rc = 0;
+	char buf[512];
+	const char *r = cannot_write(file, "the file", buf, sizeof(buf));
+	if (!*r)
+		r = cannot_write(dir, "its folder, where its -wal and -shm files go", buf, sizeof(buf));
+	if (!*r && has_wal)
+		r = cannot_write(wal, "its -wal file", buf, sizeof(buf));
+	if (!*r && has_shm)
+		r = cannot_write(shm, "its -shm file", buf, sizeof(buf));
+	if (*r) {
+		/* With both files there (the workspace is open elsewhere, or was), SQLite reads
+		 * through them. Without, a reader would have to make them and could not remove
+		 * them: they would stay, the reader's, and could stop the owner from writing.
+		 * So the file is read as it is, unless a -wal file holds changes not in it yet:
+		 * those need the -shm file made, which needs a folder that can be written. */
+		if (!(has_wal && has_shm)) {
+			if (!has_wal || wst.st_size == 0)
+				*immutable = 1;
+			else if (access(dir, W_OK) != 0)
+				rc = errf(err, errlen, "%s is read-only (%s), and changes to it are "
+					  "still in %s, which cannot be read without a -shm file "
+					  "beside it: copy the workspace with its -wal file to a "
+					  "folder you can write", path, r, wal);
+		}
+		if (rc == 0)
+			*why = xstrdup(r);
+	}
+	free(wal);
+	free(shm);
+	free(dir);
+	free(real);
+	return rc;
+}
+
+/* The SQLite URI that opens path read-only ("file:/w%20s/x.db?mode=ro"). */
+static char *readonly_uri(const char *path, int immutable)
+{
+	struct sbuf b = {0};
+	char *real = realpath(path, NULL);
+	sbuf_add(&b, "file:");
+	for (const unsigned char *p = (const unsigned char *)(real ? real : path); *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    strchr("/._-~", *p))
+			sbuf_addc(&b, (char)*p);
+		else
+			sbuf_printf(&b, "%%%02X", *p);
+	}
+	sbuf_add(&b, immutable ? "?mode=ro&immutable=1" : "?mode=ro");
+	free(real);
+	return sbuf_take(&b);
+}
+
+const char *store_readonly(const store *st)
+{
+	return st ? st->ro_why : NULL;
+}
+
+int store_writable(const store *st, char *err, size_t errlen)
+{
+	if (!st || !st->ro_why)
+		return 0;
+	return errf(err, errlen, "%s is read-only (%s), so nothing can be changed in it", st->path,
+		    st->ro_why);
+}
+
 int store_open(const char *path, store **out, char *err, size_t errlen)
 {
 	store *st = xcalloc(1, sizeof(*st));
+	int immutable, rc;
 	st->path = xstrdup(path);
 	*out = NULL;
-	int rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-				 SQLITE_OPEN_NOMUTEX, NULL);
+	if (readonly_check(path, &st->ro_why, &immutable, err, errlen) < 0)
+		goto fail;
+	if (st->ro_why) {
+		char *uri = readonly_uri(path, immutable);
+		rc = sqlite3_open_v2(uri, &st->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI |
+				     SQLITE_OPEN_NOMUTEX, NULL);
+		free(uri);
+	} else {
+		rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+				     SQLITE_OPEN_NOMUTEX, NULL);
+	}
 	if (rc != SQLITE_OK) {
 		errf(err, errlen, "%s: %s", path, st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
 		goto fail;
 	}
 	sqlite3_busy_timeout(st->db, 5000);
 	sqlite3_extended_result_codes(st->db, 1);
-	/* A file that is not a database shows here, on the first read. */
-	if (store_exec(st, "PRAGMA journal_mode = WAL", err, errlen) < 0) {
+	/* A file that is not a database shows here, on the first read; one opened read-only
+	 * is read as it is, in whatever journal mode it has. */
+	const char *first = st->ro_why ? "SELECT COUNT(*) FROM sqlite_master"
+				       : "PRAGMA journal_mode = WAL";
+	if (store_exec(st, first, err, errlen) < 0) {
 		int code = sqlite3_errcode(st->db) & 0xff;
 		if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
 			errf(err, errlen, "%s: not a tracker workspace (%s)", path,
@@ -447,11 +592,14 @@ void store_close(store *st)
 		sqlite3_close(st->db);
 	}
 	free(st->path);
+	free(st->ro_why);
 	free(st);
 }
 
 int store_begin(store *st, char *err, size_t errlen)
 {
+	if (st->depth == 0 && st->ro_why)
+		return store_writable(st, err, errlen);
 	if (st->depth++ > 0)
 		return 0;
 	if (store_exec(st, "BEGIN IMMEDIATE", err, errlen) < 0) {

@@ -565,12 +565,15 @@ static void setup_colors(struct tui *app)
 	app->colors = 1;
 }
 
-/* Reopens where the admin was: the tagging screen of a tracker, at the same item. */
+/* Reopens where the admin was: the tagging screen of a tracker, at the same item. A
+ * workspace opened read-only, where nothing can be tagged, opens on the trackers. */
 static void resume(struct tui *app)
 {
 	char *v = NULL, err[256];
 	long long id;
 	int pos;
+	if (store_readonly(app->st))
+		return;
 	if (store_state_get(app->st, RESUME_KEY, &v, err, sizeof(err)) != 0)
 		return;
 	if (sscanf(v, "tagging %lld %d", &id, &pos) == 2) {
@@ -656,6 +659,8 @@ int tui_run(const struct config *cfg, const char *db)
 		goto out;
 	}
 	resume(&app);
+	if (store_readonly(app.st))
+		tui_info(&app, "Read-only: %s cannot be changed (%s).", db, store_readonly(app.st));
 
 	struct worker_snapshot ws;
 	unsigned finished_seen = 0;
