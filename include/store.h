@@ -120,6 +120,12 @@ int store_call_put(store *st, const struct store_call_in *c, int64_t *call_id,
 /* Tags the last store_call_put that replaced a call kept on the new call's sentences,
  * and tags it dropped with sentences the new call no longer has. */
 void store_call_put_carried(store *st, int64_t *kept, int64_t *dropped);
+/* Sentence ids as they are now: each of ids[n] whose call was replaced since, and whose
+ * sentence the new call has too (its tags were carried), becomes that sentence's id; the
+ * others stay. *moved gets how many changed. Models name the sentences they were
+ * trained on by the ids of then. */
+int store_sentences_follow(store *st, int64_t *ids, size_t n, size_t *moved, char *err,
+			   size_t errlen);
 
 /* A call as listed. */
 struct store_call {

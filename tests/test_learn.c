@@ -2428,6 +2428,98 @@ static void test_drift(void)
 
 /* ------------------------------------------------------------------ main */
 
+/* The recipe's tags whose sentences are not in the index now. */
+static size_t recipe_gone(const struct learn_index *ix, const cJSON *recipe, int64_t *first)
+{
+	size_t gone = 0;
+	const cJSON *x;
+	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(recipe, "tags")) {
+		int64_t id = (int64_t)cJSON_GetArrayItem(x, 0)->valuedouble;
+		if (first && !*first)
+			*first = id;
+		gone += id < 1 || id > ix->max_id || !ix->alive[id];
+	}
+	return gone;
+}
+
+static void test_replaced(struct learn_index **ixp, int64_t est_tr)
+{
+	TEST("model: a call imported again keeps what the live model was trained on, as it keeps "
+	     "the tags: its recipe leads to the new call's sentences");
+	struct store_tracker *t = tracker_get(est_tr);
+	struct store_model *row = NULL;
+	must(store_model_get(W.st, t->live_model, &row, err, sizeof(err)) == 0, "live model");
+	cJSON *rep = cJSON_Parse(row->report);
+	cJSON *recipe = cJSON_GetObjectItemCaseSensitive(rep, "recipe");
+	int64_t s0 = 0;
+	CHECK_INT(recipe_gone(*ixp, recipe, &s0), 0);
+	must(s0 > 0, "a tag in the recipe");
+
+	/* the call of that tag, imported again as it is */
+	struct store_call *c = NULL;
+	struct store_sentence *ss = NULL;
+	size_t ns = 0;
+	must(store_call_get_id(W.st, (*ixp)->call[s0], &c, err, sizeof(err)) == 0, "call");
+	must(store_call_sentences(W.st, c->id, &ss, &ns, err, sizeof(err)) == 0, "sentences");
+	struct store_party_in *pin = xcalloc(ns + 1, sizeof(*pin));
+	struct store_sentence_in *sin = xcalloc(ns + 1, sizeof(*sin));
+	size_t np = 0;
+	for (size_t i = 0; i < ns; i++) {
+		size_t p = 0;
+		while (p < np && strcmp(pin[p].name, ss[i].speaker))
+			p++;
+		if (p == np)
+			pin[np++] = (struct store_party_in){ss[i].speaker, ss[i].speaker, ss[i].side, 0};
+		sin[i] = (struct store_sentence_in){(int)p, ss[i].utt, ss[i].start_ms, ss[i].end_ms,
+						    ss[i].text};
+	}
+	struct store_call_in in = {
+		.ext_id = c->ext_id, .title = c->title, .started = c->started,
+		.started_unix = c->started_unix, .duration_ms = c->duration_ms, .scope = c->scope,
+		.language = c->language, .meta = c->meta, .n_meta = c->n_meta, .parties = pin,
+		.n_parties = np, .sentences = sin, .n_sentences = ns,
+	};
+	int replaced = 0;
+	int64_t kept = 0, dropped = 0;
+	must(store_begin(W.st, err, sizeof(err)) == 0, "begin");
+	CHECK_MSG(store_call_put(W.st, &in, NULL, NULL, &replaced, err, sizeof(err)) == 0, "%s", err);
+	must(store_commit(W.st, err, sizeof(err)) == 0, "commit");
+	store_call_put_carried(W.st, &kept, &dropped);
+	CHECK_INT(replaced, 1);
+	CHECK(kept > 0);
+	CHECK_INT(dropped, 0);
+	learn_index_free(*ixp);
+	*ixp = load_index();
+
+	size_t gone = recipe_gone(*ixp, recipe, NULL);
+	CHECK(gone > 0);
+	CHECK_MSG(trainer_recipe_follow(W.st, *ixp, recipe, err, sizeof(err)) == 0, "%s", err);
+	CHECK_INT(recipe_gone(*ixp, recipe, NULL), 0);
+	/* each now names a sentence of the same text */
+	int64_t now = (int64_t)cJSON_GetArrayItem(
+		cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(recipe, "tags"), 0), 0)->valuedouble;
+	CHECK(now != s0);
+	struct store_sentence *a = NULL;
+	size_t na = 0;
+	must(store_call_sentences(W.st, (*ixp)->call[now], &a, &na, err, sizeof(err)) == 0, "new");
+	const char *was = NULL, *is = NULL;
+	for (size_t i = 0; i < ns; i++)
+		if (ss[i].id == s0)
+			was = ss[i].text;
+	for (size_t i = 0; i < na; i++)
+		if (a[i].id == now)
+			is = a[i].text;
+	CHECK(was && is && !strcmp(was, is));
+	store_sentences_free(a, na);
+	free(pin);
+	free(sin);
+	store_sentences_free(ss, ns);
+	store_calls_free(c, 1);
+	cJSON_Delete(rep);
+	store_model_free(row);
+	store_tracker_free(t);
+}
+
 int main(void)
 {
 	test_tmp_setup("test_learn");
@@ -2454,6 +2546,7 @@ int main(void)
 	test_import(&ix, est, uns);
 	test_after_import(ix, est);
 	test_limit(ix, est);
+	test_replaced(&ix, est);
 
 	learn_index_free(ix);
 	store_close(W.st);

@@ -545,6 +545,39 @@ static void test_calls(void)
 			CHECK_INT(k->started_unix, 1500);
 		}
 		store_calls_free(k, k ? 1 : 0);
+
+		/* a model names the ids it was trained on: they lead to where the tags went */
+		int64_t ids[3] = {f1 + 1, f2, 777};
+		size_t moved = 9;
+		CHECK_INT(store_sentences_follow(st, ids, 3, &moved, err, sizeof(err)), 0);
+		CHECK_INT(moved, 1);
+		CHECK_INT(ids[0], nf + 1);
+		CHECK_INT(ids[1], f2);
+		CHECK_INT(ids[2], 777);
+		/* replaced again (with a sentence more): the first id leads to the newest, in one step */
+		int64_t nf2 = 0;
+		put(st, "c1", 1500, STORE_SCOPE_EXTERNAL, "North", NULL, 3, &nf2, &rep);
+		CHECK_INT(rep, 1);
+		ids[0] = f1 + 1;
+		CHECK_INT(store_sentences_follow(st, ids, 1, &moved, err, sizeof(err)), 0);
+		CHECK_INT(moved, 1);
+		char q2[160];
+		snprintf(q2, sizeof(q2), "SELECT COUNT(*) FROM tags WHERE sentence = %lld", (long long)ids[0]);
+		CHECK_INT(peek("calls.db", q2), 1);
+		CHECK_INT(ids[0], nf2 + 1);
+		CHECK_INT(peek("calls.db", "SELECT COUNT(*) FROM sentence_moves WHERE new < (SELECT MIN(id) FROM sentences WHERE call = (SELECT id FROM calls WHERE ext_id = 'c1'))"), 0);
+	}
+
+	TEST("calls: a workspace where no call was replaced has no moved sentences");
+	{
+		store *fresh = open_ws("unmoved.db");
+		int64_t ids[2] = {1, 2};
+		size_t moved = 9;
+		CHECK_INT(store_sentences_follow(fresh, ids, 2, &moved, err, sizeof(err)), 0);
+		CHECK_INT(moved, 0);
+		CHECK_INT(ids[0], 1);
+		CHECK_INT(ids[1], 2);
+		store_close(fresh);
 	}
 
 	TEST("calls: replacing the newest call does not reuse its sentence ids");

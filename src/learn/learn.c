@@ -61,9 +61,10 @@ static int current_model(store *st, const struct learn_index *ix, int64_t tracke
 	lmodel_free(*m);
 	*m = NULL;
 	cJSON *rep = cJSON_Parse((*row)->report);
-	const cJSON *recipe = cJSON_GetObjectItemCaseSensitive(rep, "recipe");
+	cJSON *recipe = cJSON_GetObjectItemCaseSensitive(rep, "recipe");
 	if (cJSON_IsObject(recipe)) {
-		*m = trainer_refit(ix, recipe, err, errlen);
+		if (trainer_recipe_follow(st, ix, recipe, err, errlen) == 0)
+			*m = trainer_refit(ix, recipe, err, errlen);
 		cJSON_Delete(rep);
 		if (!*m) {
 			store_model_free(*row);

@@ -177,6 +177,40 @@ cJSON *trainer_recipe(const struct tdata *d)
 	return r;
 }
 
+static int sentence_gone(const struct learn_index *ix, const cJSON *id)
+{
+	if (!cJSON_IsNumber(id))
+		return 0;
+	int64_t s = (int64_t)id->valuedouble;
+	return s < 1 || s > ix->max_id || !ix->alive[s];
+}
+
+int trainer_recipe_follow(store *st, const struct learn_index *ix, cJSON *recipe, char *err,
+			  size_t errlen)
+{
+	cJSON *tags = cJSON_GetObjectItemCaseSensitive(recipe, "tags");
+	cJSON *bg = cJSON_GetObjectItemCaseSensitive(recipe, "background");
+	size_t cap = (size_t)cJSON_GetArraySize(tags) + (size_t)cJSON_GetArraySize(bg) + 1, n = 0;
+	cJSON **at = xmalloc(cap * sizeof(*at));
+	cJSON *x;
+	cJSON_ArrayForEach(x, tags)
+		if (cJSON_GetArraySize(x) == 2 && sentence_gone(ix, cJSON_GetArrayItem(x, 0)))
+			at[n++] = cJSON_GetArrayItem(x, 0);
+	cJSON_ArrayForEach(x, bg)
+		if (sentence_gone(ix, x))
+			at[n++] = x;
+	int64_t *ids = xmalloc((n + 1) * sizeof(*ids));
+	for (size_t i = 0; i < n; i++)
+		ids[i] = (int64_t)at[i]->valuedouble;
+	size_t moved;
+	int rc = store_sentences_follow(st, ids, n, &moved, err, errlen);
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		cJSON_SetNumberValue(at[i], (double)ids[i]);
+	free(ids);
+	free(at);
+	return rc;
+}
+
 /* Features of a stored sentence id into f; 0 when it is no longer in the workspace. */
 static int recipe_sentence(const struct learn_index *ix, const cJSON *id, struct feats *f)
 {

@@ -50,6 +50,10 @@ struct lmodel *trainer_fit(const struct learn_index *ix, const struct tdata *d,
  * trained again, a model is refitted from exactly that in the new space, not from tags
  * that came after it. */
 struct cJSON *trainer_recipe(const struct tdata *d);
+/* Points the recipe's sentences that a re-import replaced at the same sentences of the
+ * new calls, as their tags were (store_sentences_follow). */
+int trainer_recipe_follow(store *st, const struct learn_index *ix, struct cJSON *recipe,
+			  char *err, size_t errlen);
 /* The model trainer_fit would make from a recipe (sentences no longer in the workspace
  * are left out); NULL with err when it cannot be trained. */
 struct lmodel *trainer_refit(const struct learn_index *ix, const struct cJSON *recipe,

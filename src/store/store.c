@@ -696,6 +696,46 @@ static long same_sentence(const struct store_call_in *c, const uint8_t *taken, l
 	return -1;
 }
 
+/* Where the tagged sentences of replaced calls went (old id -> id now). Made the first
+ * time a replaced call had any, so that workspaces that never had one stay as they were
+ * and open read-only at any schema version; readers take its absence for "none moved". */
+#define SENTENCE_MOVES_TABLE \
+	"CREATE TABLE IF NOT EXISTS sentence_moves (" \
+	"  old INTEGER PRIMARY KEY," \
+	"  new INTEGER NOT NULL);" \
+	"CREATE INDEX IF NOT EXISTS sentence_moves_new ON sentence_moves(new);"
+
+int store_sentences_follow(store *st, int64_t *ids, size_t n, size_t *moved, char *err,
+			   size_t errlen)
+{
+	*moved = 0;
+	sqlite3_stmt *q = store_prep(st, "SELECT 1 FROM sqlite_master WHERE type = 'table'"
+				     " AND name = 'sentence_moves'", err, errlen);
+	if (!q)
+		return -1;
+	int have = sqlite3_step(q) == SQLITE_ROW;
+	sqlite3_finalize(q);
+	if (!have || !n)
+		return 0;
+	if (!(q = store_prep(st, "SELECT new FROM sentence_moves WHERE old = ?1", err, errlen)))
+		return -1;
+	int rc = 0;
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_reset(q);
+		sqlite3_bind_int64(q, 1, ids[i]);
+		int r = sqlite3_step(q);
+		if (r == SQLITE_ROW) {
+			ids[i] = sqlite3_column_int64(q, 0);
+			++*moved;
+		} else if (r != SQLITE_DONE) {
+			rc = store_fail(st, "read where sentences went", err, errlen);
+			break;
+		}
+	}
+	sqlite3_finalize(q);
+	return rc;
+}
+
 struct old_sentence {
 	int64_t id, idx, tags;
 	char *text;
@@ -709,7 +749,11 @@ static int carry_tags(store *st, int64_t old, const struct store_call_in *c, int
 		"UPDATE tags SET sentence = ?2 WHERE sentence = ?1",
 		"UPDATE round_items SET sentence = ?2 WHERE sentence = ?1",
 		"UPDATE tag_changes SET sentence = ?2 WHERE sentence = ?1",
+		/* a model keeps the ids it was trained on: where they went, in one step */
+		"UPDATE sentence_moves SET new = ?2 WHERE new = ?1",
+		"INSERT OR REPLACE INTO sentence_moves (old, new) VALUES (?1, ?2)",
 	};
+	enum { N_MOVES = sizeof(moves) / sizeof(moves[0]) };
 	sqlite3_stmt *q = store_prep(st,
 		"SELECT s.id, s.idx, s.text, (SELECT COUNT(*) FROM tags t WHERE t.sentence = s.id)"
 		" FROM sentences s WHERE s.call = ?1 AND (s.id IN (SELECT sentence FROM tags)"
@@ -729,10 +773,10 @@ static int carry_tags(store *st, int64_t old, const struct store_call_in *c, int
 		n++;
 	}
 	sqlite3_finalize(q);
-	sqlite3_stmt *m[3] = {NULL, NULL, NULL};
+	sqlite3_stmt *m[N_MOVES] = {NULL};
 	uint8_t *taken = xcalloc(c->n_sentences + 1, 1);
-	int rc = 0;
-	for (int k = 0; k < 3 && rc == 0; k++)
+	int rc = n ? store_exec(st, SENTENCE_MOVES_TABLE, err, errlen) : 0;
+	for (int k = 0; k < N_MOVES && rc == 0 && n; k++)
 		if (!(m[k] = store_prep(st, moves[k], err, errlen)))
 			rc = -1;
 	for (size_t i = 0; i < n && rc == 0; i++) {
@@ -743,7 +787,7 @@ static int carry_tags(store *st, int64_t old, const struct store_call_in *c, int
 		}
 		taken[to] = 1;
 		st->carried_tags += o[i].tags;
-		for (int k = 0; k < 3 && rc == 0; k++) {
+		for (int k = 0; k < N_MOVES && rc == 0; k++) {
 			sqlite3_reset(m[k]);
 			sqlite3_bind_int64(m[k], 1, o[i].id);
 			sqlite3_bind_int64(m[k], 2, next + to);
@@ -751,7 +795,7 @@ static int carry_tags(store *st, int64_t old, const struct store_call_in *c, int
 				rc = store_fail(st, "keep the tags of a replaced call", err, errlen);
 		}
 	}
-	for (int k = 0; k < 3; k++)
+	for (int k = 0; k < N_MOVES; k++)
 		sqlite3_finalize(m[k]);
 	for (size_t i = 0; i < n; i++)
 		free(o[i].text);
