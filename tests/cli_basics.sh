@@ -114,6 +114,15 @@ run create --db "$TMP/typo.db" --name X
 rc_is 1
 check "no file was made" test ! -e "$TMP/typo.db"
 
+case_ "workspace: demo or import into a folder that is not there names the folder"
+run import --db "$TMP/no/such/w.db" "$TMP/calls.jsonl"
+rc_is 1
+err_has "$TMP/no/such/w.db: the folder $TMP/no/such is not there"
+check "no folder was made" test ! -e "$TMP/no"
+run demo --db "$TMP/calls.jsonl/w.db" --calls 5
+rc_is 1
+err_has "$TMP/calls.jsonl/w.db: $TMP/calls.jsonl is not a folder"
+
 case_ "workspace: a file that is not a workspace says so"
 echo "not a database, just words, words and more words to fill a page or so" >"$TMP/text.db"
 run calls --db "$TMP/text.db"

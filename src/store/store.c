@@ -531,6 +531,30 @@ int store_writable(const store *st, char *err, size_t errlen)
 		    st->ro_why);
 }
 
+/* 1 with err set when path cannot be made because its folder is not there, or is not a
+ * folder: SQLite only says it is "unable to open database file". */
+static int no_folder(const char *path, char *err, size_t errlen)
+{
+	struct stat sb;
+	if (stat(path, &sb) == 0 || (errno != ENOENT && errno != ENOTDIR))
+		return 0;
+	const char *slash = strrchr(path, '/');
+	if (!slash || slash == path)
+		return 0;
+	char *dir = xstrndup(path, (size_t)(slash - path));
+	int rc = 0;
+	if (stat(dir, &sb) != 0) {
+		errf(err, errlen, "%s: the folder %s is not there: make it first, or give a path in a "
+		     "folder that is", path, dir);
+		rc = 1;
+	} else if (!S_ISDIR(sb.st_mode)) {
+		errf(err, errlen, "%s: %s is not a folder", path, dir);
+		rc = 1;
+	}
+	free(dir);
+	return rc;
+}
+
 int store_open(const char *path, store **out, char *err, size_t errlen)
 {
 	store *st = xcalloc(1, sizeof(*st));
@@ -549,7 +573,9 @@ int store_open(const char *path, store **out, char *err, size_t errlen)
 				     SQLITE_OPEN_NOMUTEX, NULL);
 	}
 	if (rc != SQLITE_OK) {
-		errf(err, errlen, "%s: %s", path, st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+		if (!no_folder(path, err, errlen))
+			errf(err, errlen, "%s: %s", path,
+			     st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
 		goto fail;
 	}
 	sqlite3_busy_timeout(st->db, 5000);
