@@ -443,17 +443,23 @@ static int react(struct tui *app, int r)
 }
 
 /* Reads the workspace again on the top screen when another process has changed it and
- * the screen follows it (not while a question waits for its answer). */
+ * the screen follows it (not while a question waits for its answer). A change made while
+ * the top screen does not follow waits for one that does. */
 static void follow_workspace(struct tui *app, int64_t *seen, int *have)
 {
 	int64_t v;
 	char err[256];
 	if (store_data_version(app->st, &v, err, sizeof(err)) != 0)
 		return;
-	if (*have && v != *seen && app->depth && !app->confirm[0] && tui_top(app)->ops->follows)
-		react(app, deliver(app, tui_top(app), ACT_RELOAD, 0) & ~TUI_POP);
+	if (!*have) {
+		*seen = v;
+		*have = 1;
+		return;
+	}
+	if (v == *seen || !app->depth || app->confirm[0] || !tui_top(app)->ops->follows)
+		return;
+	react(app, deliver(app, tui_top(app), ACT_RELOAD, 0) & ~TUI_POP);
 	*seen = v;
-	*have = 1;
 }
 
 /* The driver's own handling of global actions a screen passed on. Returns 1 to quit. */
@@ -664,8 +670,10 @@ int tui_run(const struct config *cfg, const char *db)
 
 	struct worker_snapshot ws;
 	unsigned finished_seen = 0;
-	int64_t data_version = 0;
+	int64_t data_version = 0, followed_ns = 0;
 	int have_version = 0;	/* the workspace as the screens last read it */
+	/* from the start: a change before the first idle moment is one to follow too */
+	follow_workspace(&app, &data_version, &have_version);
 	int index_seen = 0, first = 1, keyed = 0, last_key = 0;
 	rc = 0;
 	for (;;) {
@@ -704,10 +712,14 @@ int tui_run(const struct config *cfg, const char *db)
 		int key = read_key();
 		if (got_signal)
 			break;
-		if (!key) {
+		/* when idle, and at least once a second however keys come */
+		int64_t t = now_ns();
+		if (!key || t - followed_ns >= 1000000000) {
 			follow_workspace(&app, &data_version, &have_version);
-			continue;
+			followed_ns = t;
 		}
+		if (!key)
+			continue;
 		if (key == KEYFN(KEY_RESIZE)) {
 			clearok(curscr, TRUE);
 			continue;
