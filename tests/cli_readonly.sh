@@ -290,4 +290,30 @@ run create --db "$W" --name Another
 rc_is 0
 check "-wal and -shm are gone after the last writer" test ! -e "$W-wal" -a ! -e "$W-shm"
 
+# The open round of a read-only workspace: shown as it was, items and tags.
+run tag --db "$W" "$id" --file "$TMP/tags.txt"
+run round --db "$W" "$id" --json
+keep open_round
+if [ "$(id -u)" = 0 ]; then
+	READER=
+	chattr +i "$W" 2>/dev/null && ! (: >>"$W") 2>/dev/null || READER=skip
+else
+	READER=
+	chmod 444 "$W"
+fi
+if [ "$READER" = skip ]; then
+	chattr -i "$W" 2>/dev/null
+	echo "cli_readonly: skipped the open-round case: chattr +i does not work here"
+else
+	case_ "read-only: round shows the open round as it was; it makes none"
+	SUM=$(cksum <"$W")
+	run round --db "$W" "$id" --json
+	rc_is 0
+	same_as open_round
+	err_is_empty
+	untouched "$W" "$SUM"
+	chattr -i "$W" 2>/dev/null
+	chmod 644 "$W"
+fi
+
 finish

@@ -108,20 +108,32 @@ static int run_round(struct cli *c, int argc, char **argv)
 	struct opt spec[] = {{"--json", OPT_FLAG, &json}, {NULL, 0, NULL}};
 	if ((rc = one_tracker(c, argc, argv, spec, &id, NULL, NULL)))
 		return rc;
-	struct learn_index *ix = open_index(c);
-	if (!ix)
-		return CLI_FAIL;
 	struct store_round *r = NULL;
-	int built;
-	if (store_begin(c->st, err, sizeof(err)) < 0 ||
-	    learn_round(c->st, ix, id, &r, &built, err, sizeof(err)) < 0) {
+	if (store_readonly(c->st)) {
+		/* the open round can be shown; a new one cannot be made */
+		int got = store_round_latest(c->st, id, &r, err, sizeof(err));
+		if (got < 0)
+			return cli_fail("%s", err);
+		if (got > 0 || r->completed) {
+			store_round_free(r);
+			store_writable(c->st, err, sizeof(err));
+			return cli_fail("%s", err);
+		}
+	} else {
+		struct learn_index *ix = open_index(c);
+		if (!ix)
+			return CLI_FAIL;
+		int built;
+		if (store_begin(c->st, err, sizeof(err)) < 0 ||
+		    learn_round(c->st, ix, id, &r, &built, err, sizeof(err)) < 0) {
+			learn_index_free(ix);
+			return cli_fail("%s", err);
+		}
 		learn_index_free(ix);
-		return cli_fail("%s", err);
-	}
-	learn_index_free(ix);
-	if ((rc = commit_or_fail(c))) {
-		store_round_free(r);
-		return rc;
+		if ((rc = commit_or_fail(c))) {
+			store_round_free(r);
+			return rc;
+		}
 	}
 	cJSON *o = cJSON_CreateObject(), *items = cJSON_CreateArray();
 	cJSON_AddNumberToObject(o, "tracker", (double)id);
@@ -190,8 +202,8 @@ const struct cli_command cli_cmd_round = {
 	"\n"
 	"Shows the tracker's open round; when every item of the last round has a tag, builds\n"
 	"the next one. Each item is a sentence of the tracker's calls with 2 sentences of\n"
-	"context either side. Needs 5 examples.\n",
-	.writes = 1,
+	"context either side. Needs 5 examples. On a read-only workspace it shows the open\n"
+	"round, if there is one.\n",
 };
 
 /* ------------------------------------------------------------------ tag */
