@@ -172,6 +172,25 @@ check wait_re app "^  $WEEK +Enterprise East +$((CALLS + 2)) +$((DET + 2)) "
 check wait_re app "^▸ $PWEEK "
 keys app Home
 keys app q
+check wait_for app "$((D + 2)) detections in $((DC + 2)) calls, newest call first"
+step "results: a call imported while a search is typed shows once the search is done"
+keys app /
+type_text app "late"
+check wait_for app " of $((D + 2)) detections, in "
+check late_call late-3 3
+sleep 2
+check wait_for app " of $((D + 2)) detections, in "
+check wait_for app "match: late"
+tracker results --db "$WS" "$ID" --format json >"$W/results3.json"
+set -- $(python3 -c 'import json,sys
+d = json.load(open(sys.argv[1]))
+m = [r for r in d if any("late" in (r[k] or "").lower() for k in ("text", "speaker", "call", "title"))]
+print(len(m), len(d), len({r["call"] for r in m}), len({r["call"] for r in d}))' "$W/results3.json")
+check test "$2" = "$((D + 3))"
+keys app Enter
+check wait_for app " $1 of $2 detections, in $3 of $4 calls, match: late"
+keys app / C-u Enter
+check wait_for app "$((D + 3)) detections in $((DC + 3)) calls, newest call first"
 keys app q
 check wait_for app "Discount asks"
 

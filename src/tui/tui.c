@@ -443,8 +443,9 @@ static int react(struct tui *app, int r)
 }
 
 /* Reads the workspace again on the top screen when another process has changed it and
- * the screen follows it (not while a question waits for its answer). A change made while
- * the top screen does not follow waits for one that does. */
+ * the screen follows it (not while a question waits for its answer, nor while text is
+ * typed, as in the results' search). A change made meanwhile, or while the top screen
+ * does not follow, waits until it can be shown. */
 static void follow_workspace(struct tui *app, int64_t *seen, int *have)
 {
 	int64_t v;
@@ -456,7 +457,8 @@ static void follow_workspace(struct tui *app, int64_t *seen, int *have)
 		*have = 1;
 		return;
 	}
-	if (v == *seen || !app->depth || app->confirm[0] || !tui_top(app)->ops->follows)
+	if (v == *seen || !app->depth || app->confirm[0] || !tui_top(app)->ops->follows ||
+	    tui_top(app)->input_context)
 		return;
 	react(app, deliver(app, tui_top(app), ACT_RELOAD, 0) & ~TUI_POP);
 	*seen = v;
