@@ -19,6 +19,12 @@ check test -n "$ID"
 check tracker examples --db "$WS" "$ID" add "Let's schedule a follow-up next week." \
 	"I'll send the proposal over tomorrow." "Can we book a demo with your team?" \
 	"What are the next steps on your side?" "We'll loop in legal after this call." >/dev/null
+# a second tracker with a round open
+ID2=$(tracker create --db "$WS" --name "Open round" --mentioned-by any)
+check tracker examples --db "$WS" "$ID2" add "Let's schedule a follow-up next week." \
+	"I'll send the proposal over tomorrow." "Can we book a demo with your team?" \
+	"What are the next steps on your side?" "We'll loop in legal after this call." >/dev/null
+check tracker round --db "$WS" "$ID2" >/dev/null
 # what the app keeps to reopen the tagging screen where it was
 python3 -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute("INSERT OR REPLACE INTO state (key, value) VALUES (?, ?)", ("tui.resume", "tagging %s 0" % sys.argv[2])); c.commit(); c.close()' "$WS" "$ID"
 
@@ -55,6 +61,15 @@ keys app t
 check wait_for app "No round to tag: $WS is read-only ($why)"
 keys app q
 check wait_for app "Enter open"
+
+step "a round already open shows, to read"
+keys app End
+check wait_for app "Open round"
+keys app t
+check wait_for app "Open round · round 1 · item 1 of 25"
+keys app q
+check wait_for app "Enter open"
+keys app Home
 
 step "saving a new tracker's settings says the same"
 keys app n

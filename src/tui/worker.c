@@ -116,7 +116,8 @@ static void run_job(struct worker *w, const struct job *j, struct job_result *r)
 	}
 	switch (j->kind) {
 	case JOB_ROUND:
-		rc = store_begin(w->st, err, errlen);
+		/* read-only: the open round is shown; making one says why it cannot */
+		rc = store_readonly(w->st) ? 0 : store_begin(w->st, err, errlen);
 		if (rc == 0)
 			rc = learn_round(w->st, w->ix, j->tracker, &r->round, &r->built, err, errlen);
 		break;
